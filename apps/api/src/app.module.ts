@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ConfigModule } from '@hivehub/config';
+import { DbModule } from '@hivehub/db';
+import { StorageModule } from '@hivehub/storage';
+import { AuthModule } from './auth/auth.module';
+import type { ApiSettings } from './settings';
+import { HealthModule } from './health/health.module';
+import { ErrorFilter } from './http/error.filter';
+import { HubModule } from './hub/hub.module';
+import { NodesModule } from './nodes/nodes.module';
+import { TenantsModule } from './tenants/tenants.module';
+
+@Module({})
+export class AppModule {
+  static with(settings: ApiSettings) {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(settings),
+        DbModule,
+        StorageModule,
+        AuthModule,
+        TenantsModule,
+        HubModule,
+        NodesModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
+    };
+  }
+}

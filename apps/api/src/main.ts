@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createLogger } from '@hivehub/common';
+import { ConfigError, loadDotEnv } from '@hivehub/config';
+import { AppModule } from './app.module';
+import { jsonBodyMiddleware } from './http/json-body.middleware';
+import { requestIdMiddleware } from './http/request-id.middleware';
+import { validationPipe } from './http/validation.pipe';
+import { mountOpenApi } from './openapi';
+import { loadApiSettings } from './settings';
+
+async function bootstrap(): Promise<void> {
+  loadDotEnv();
+  const settings = loadApiSettings();
+  const logger = createLogger(settings.log, 'api');
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.with(settings), { logger, bodyParser: false });
+  app.use(requestIdMiddleware, jsonBodyMiddleware(settings.api.bodyLimit));
+  app.useGlobalPipes(validationPipe());
+  app.enableShutdownHooks();
+  mountOpenApi(app);
+  await app.listen(settings.api.port, settings.api.host);
+  const url = `http://${settings.api.host === '0.0.0.0' ? '127.0.0.1' : settings.api.host}:${(app.getHttpServer().address() as AddressInfo).port}`;
+  logger.log(`listening on ${url} (OpenAPI at ${url}/docs, readiness at ${url}/health/ready)`);
+}
+
+bootstrap().catch((err) => {
+  // A bad setting names every bad key; anything else is a real start-up failure.
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+import { NestFactory } from '@nestjs/core';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadWorkerSettings } from '../settings';
+import { JOB_HANDLERS, WorkerModule } from '../worker.module';
+
+describe('worker boot check', () => {
+  const settings = () => loadWorkerSettings({ NODE_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'hivehub-node-')), STORAGE_DIR: os.tmpdir() });
+
+  it('refuses to start when a job has no handler', async () => {
+    await expect(NestFactory.createApplicationContext(WorkerModule.with(settings(), []), { logger: false })).rejects.toThrow(
+      "job 'node.ping' has no handler",
+    );
+  });
+
+  it('starts when every job has exactly one handler', async () => {
+    const app = await NestFactory.createApplicationContext(WorkerModule.with(settings(), JOB_HANDLERS), { logger: false });
+    await app.close();
+  });
+
+  it('refuses two handlers for one job', async () => {
+    await expect(
+      NestFactory.createApplicationContext(WorkerModule.with(settings(), [...JOB_HANDLERS, class Twin extends JOB_HANDLERS[0] {}]), { logger: false }),
+    ).rejects.toThrow("job 'node.ping' has 2 handlers");
+  });
+});

@@ -1,0 +1,81 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { ZodError } from 'zod';
+import { InjectConfig, type RedisConfig, type WorkerConfig } from '@hivehub/config';
+import {
+  JOB_HANDLER_METADATA,
+  JOB_NAMES,
+  type JobHandlerClass,
+  type JobName,
+  nodeQueueName,
+  parsePayload,
+  redisConnection,
+} from '@hivehub/jobs';
+import { NodeIdentity } from '../node/node-identity.provider';
+import { handlerProblems } from './handler-check';
+
+/**
+ * Consumes this node's BullMQ queue and dispatches each job to its @JobHandler class.
+ * Errors are never swallowed: a thrown error is retried by BullMQ with back-off,
+ * UnrecoverableError (bad payload, permanent failure) fails the job at once.
+ */
+@Injectable()
+export class JobRunner implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('jobs');
+  private readonly handlers = new Map<JobName, JobHandlerClass>();
+  private worker?: Worker;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly identity: NodeIdentity,
+    @InjectConfig('redis') private readonly redis: RedisConfig,
+    @InjectConfig('worker') private readonly workerConfig: WorkerConfig,
+  ) {}
+
+  /** Refuses to boot unless every job name has exactly one handler. */
+  onModuleInit(): void {
+    const found = this.discovery
+      .getProviders()
+      .filter((wrapper) => wrapper.metatype && wrapper.instance)
+      .map((wrapper) => ({ name: Reflect.getMetadata(JOB_HANDLER_METADATA, wrapper.metatype!) as string | undefined, instance: wrapper.instance }))
+      .filter((h): h is { name: JobName; instance: JobHandlerClass } => typeof h.name === 'string');
+    const problems = handlerProblems(JOB_NAMES, found.map((h) => h.name));
+    if (problems.length > 0) throw new Error(`job handlers are incomplete: ${problems.join('; ')}`);
+    for (const h of found) this.handlers.set(h.name, h.instance);
+  }
+
+  /** Starts consuming; called once the node is registered. */
+  start(): void {
+    const queue = nodeQueueName(this.identity.id);
+    this.worker = new Worker(queue, (job) => this.dispatch(job), {
+      connection: redisConnection(this.redis.url),
+      prefix: this.redis.queuePrefix,
+      concurrency: this.workerConfig.concurrency,
+    });
+    this.worker.on('failed', (job, err) => this.logger.warn(`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`));
+    this.worker.on('error', (err) => this.logger.error(`queue ${queue}: ${err.message}`));
+    this.logger.log(`consuming queue ${queue} (concurrency ${this.workerConfig.concurrency})`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  private async dispatch(job: Job): Promise<unknown> {
+    const handler = this.handlers.get(job.name as JobName);
+    if (!handler) throw new UnrecoverableError(`no handler for job '${job.name}'`);
+    let payload: unknown;
+    try {
+      payload = parsePayload(job.name as JobName, job.data);
+    } catch (err) {
+      const detail = err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(err);
+      throw new UnrecoverableError(`invalid payload for '${job.name}': ${detail}`);
+    }
+    return handler.handle(payload as never, {
+      jobId: job.id!,
+      attempt: job.attemptsMade + 1,
+      progress: (value) => job.updateProgress(value),
+    });
+  }
+}

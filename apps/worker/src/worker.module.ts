@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ConfigModule } from '@hivehub/config';
+import { DbModule } from '@hivehub/db';
+import { StorageModule } from '@hivehub/storage';
+import { InternalHealthController } from './internal-health.controller';
+import { JobRunner } from './jobs/job-runner.service';
+import { NodePingHandler } from './jobs/node-ping.handler';
+import { NodeIdentity } from './node/node-identity.provider';
+import { NodeRegistration } from './node/node-registration.service';
+import type { WorkerSettings } from './settings';
+
+/** Job handlers: one class per job name in libs/jobs (the runner checks at boot). */
+export const JOB_HANDLERS = [NodePingHandler];
+
+@Module({})
+export class WorkerModule {
+  static with(settings: WorkerSettings, handlers: unknown[] = JOB_HANDLERS) {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(settings), DbModule, StorageModule, DiscoveryModule],
+      controllers: [InternalHealthController],
+      providers: [
+        { provide: NodeIdentity, useValue: NodeIdentity.resolve(settings.worker) },
+        NodeRegistration,
+        JobRunner,
+        ...(handlers as never[]),
+      ],
+    };
+  }
+}

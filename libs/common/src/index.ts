@@ -1,0 +1,4 @@
+export * from './domain-error';
+export * from './secrets';
+export * from './logger';
+export * from './version';

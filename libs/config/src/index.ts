@@ -1,0 +1,3 @@
+export * from './define-config';
+export * from './concerns';
+export * from './config.module';

@@ -1,0 +1,6 @@
+export * from './db.module';
+export * from './prisma.service';
+export * from './tenant.repository';
+export * from './api-key.repository';
+export * from './audit.repository';
+export * from './node.repository';

@@ -1,0 +1,4 @@
+export * from './job-registry';
+export * from './job-handler';
+export * from './job-producer';
+export * from './redis-connection';

@@ -1,0 +1,69 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Queue, QueueEvents } from 'bullmq';
+import { InjectConfig, type RedisConfig } from '@hivehub/config';
+import { redisConnection } from './redis-connection';
+import { type JobName, type JobPayload, nodeQueueName, parsePayload } from './job-registry';
+
+export interface EnqueueOptions {
+  /** The PostgreSQL row id of the work, so a re-enqueue of the same row is a no-op. */
+  jobId: string;
+  attempts?: number;
+}
+
+/** Typed producer: validates the payload against the registry before it reaches Redis. */
+@Injectable()
+export class JobProducer implements OnModuleDestroy {
+  private readonly queues = new Map<string, Queue>();
+  private readonly events = new Map<string, QueueEvents>();
+
+  constructor(@InjectConfig('redis') private readonly redis: RedisConfig) {}
+
+  async enqueue<N extends JobName>(nodeId: string, name: N, payload: JobPayload<N>, options: EnqueueOptions) {
+    const data = parsePayload(name, payload);
+    return this.queue(nodeId).add(name, data, {
+      jobId: options.jobId,
+      attempts: options.attempts ?? 5,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+
+  /** Enqueues and waits for the result; throws the job's error or on timeout. */
+  async run<N extends JobName>(nodeId: string, name: N, payload: JobPayload<N>, options: EnqueueOptions & { timeoutMs: number }) {
+    const events = this.queueEvents(nodeId);
+    await events.waitUntilReady();
+    const job = await this.enqueue(nodeId, name, payload, options);
+    return job.waitUntilFinished(events, options.timeoutMs);
+  }
+
+  /** Jobs waiting or delayed on a node's queue. */
+  async depth(nodeId: string): Promise<number> {
+    return this.queue(nodeId).count();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.events.values()].map((e) => e.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+
+  private queue(nodeId: string): Queue {
+    const name = nodeQueueName(nodeId);
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: redisConnection(this.redis.url), prefix: this.redis.queuePrefix });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  private queueEvents(nodeId: string): QueueEvents {
+    const name = nodeQueueName(nodeId);
+    let events = this.events.get(name);
+    if (!events) {
+      events = new QueueEvents(name, { connection: redisConnection(this.redis.url), prefix: this.redis.queuePrefix });
+      this.events.set(name, events);
+    }
+    return events;
+  }
+}

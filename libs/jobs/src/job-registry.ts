@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * Every job a node can run, with the schema of its payload. Payloads carry ids
+ * only: the handler reads everything else from PostgreSQL, so a job replayed after
+ * a crash acts on current state, never on a stale copy.
+ */
+export const JOBS = {
+  /** Round trip through a node's queue: proves the node consumes its jobs. */
+  'node.ping': z.object({ pingId: z.string().uuid() }),
+} as const;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]>;
+export const JOB_NAMES = Object.keys(JOBS) as JobName[];
+
+/** Each node consumes one queue of its own (BullMQ forbids ':' in names). */
+export function nodeQueueName(nodeId: string): string {
+  return `jobs-${nodeId}`;
+}
+
+export function parsePayload<N extends JobName>(name: N, payload: unknown): JobPayload<N> {
+  return JOBS[name].parse(payload) as JobPayload<N>;
+}
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}

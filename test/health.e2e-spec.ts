@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { call } from './support/client';
+import { API_MAIN, freePort, startNode, waitFor } from './support/processes';
+import { stackInfo } from './support/stack-info';
+
+describe('health and API description', () => {
+  it('answers liveness and readiness with every dependency up', async () => {
+    expect((await call('GET', '/health')).body).toEqual({ status: 'ok' });
+    const ready = await call('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('ready');
+    for (const check of ['postgres', 'redis', 'storage', 'nodes']) expect(ready.body.checks[check].status).toBe('up');
+    expect(ready.body.checks.storage.target).toMatch(/^s3:/);
+    expect(ready.body.checks.nodes.alive).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reports a dead dependency with 503 and says which one', async () => {
+    const { env, dir } = stackInfo();
+    const port = await freePort();
+    const api = startNode(API_MAIN, { ...env, REDIS_URL: 'redis://127.0.0.1:1', API_PORT: String(port), API_HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'api-no-redis') }, path.join(dir, 'api-no-redis.log'));
+    try {
+      const report = await waitFor('readiness of the api without Redis', async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+        return { status: res.status, body: (await res.json()) as any };
+      });
+      expect(report.status).toBe(503);
+      expect(report.body.status).toBe('not_ready');
+      expect(report.body.checks.redis.status).toBe('down');
+      expect(report.body.checks.postgres.status).toBe('up');
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('describes every route in OpenAPI at /docs', async () => {
+    const doc = await call('GET', '/docs-json');
+    expect(doc.status).toBe(200);
+    const expected: Record<string, string[]> = {
+      '/admin/tenants': ['get', 'post'],
+      '/admin/tenants/{id}': ['get', 'patch', 'delete'],
+      '/admin/tenants/{id}/suspend': ['post'],
+      '/admin/tenants/{id}/resume': ['post'],
+      '/admin/tenants/{id}/audit-events': ['get'],
+      '/admin/tenants/{tenantId}/api-keys': ['get', 'post'],
+      '/admin/tenants/{tenantId}/api-keys/{keyId}': ['delete'],
+      '/admin/nodes': ['get'],
+      '/admin/nodes/{id}': ['get'],
+      '/admin/nodes/{id}/ping': ['post'],
+      '/api/hub/validate-key': ['post'],
+      '/api/hub/usage': ['get'],
+      '/api/hub/api-keys': ['get', 'post'],
+      '/api/hub/api-keys/{keyId}': ['delete'],
+      '/health': ['get'],
+      '/health/ready': ['get'],
+    };
+    expect(Object.keys(doc.body.paths).sort()).toEqual(Object.keys(expected).sort());
+    for (const [route, methods] of Object.entries(expected)) {
+      expect(Object.keys(doc.body.paths[route]).sort()).toEqual([...methods].sort());
+    }
+    expect(doc.body.components.securitySchemes).toHaveProperty('hub-service');
+    const ui = await call('GET', '/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger');
+  });
+
+  it('answers unknown routes with the error envelope and echoes X-Request-Id', async () => {
+    const res = await call('GET', '/no/such/route', { headers: { 'x-request-id': 'trace-123' } });
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({ code: 'not_found', requestId: 'trace-123' });
+    expect(res.headers.get('x-request-id')).toBe('trace-123');
+  });
+});
