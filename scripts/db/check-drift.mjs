@@ -11,3 +11,5 @@ if (sql) {
   process.exit(1);
 }
 console.log('schema.prisma matches prisma/migrations');
+// The engine's adapter keeps an idle pool open; do not wait for it to time out.
+process.exit(0);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: setup against a test database, the
+# schema/migrations drift check, Prometheus rule checks (when there are any and
+# promtool is installed), then jest with any extra arguments passed through:
+#   npm test -- libs/config            # only the specs under libs/config
+#   npm test -- -t 'api keys'          # only tests whose name matches
+# The exit code is jest's (or that of the step that failed before it).
+#
+# Database: TEST_DATABASE_URL, else DATABASE_URL as set in the environment (not
+# from .env, which usually names the development database), else
+# postgresql://postgres@127.0.0.1:5432/hivehub_test. Tests add rows (their own
+# tenants) and never truncate.
+set -euo pipefail
+SCRIPT_NAME='test'
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$ROOT"
+
+explicit_db="${DATABASE_URL:-}"
+load_dotenv
+export DATABASE_URL="${TEST_DATABASE_URL:-${explicit_db:-postgresql://postgres@127.0.0.1:5432/hivehub_test}}"
+
+bash scripts/setup.sh </dev/null
+node scripts/db/check-drift.mjs
+
+# Prometheus alerting/recording rules, once deploy/prometheus has some.
+if command -v promtool >/dev/null && [[ -d deploy/prometheus ]]; then
+  mapfile -t rules < <(find deploy/prometheus -type f \( -name '*rules*.yml' -o -name '*rules*.yaml' \) | sort)
+  if ((${#rules[@]})); then
+    promtool check rules "${rules[@]}" >/dev/null || die "promtool check rules failed (run it on ${rules[*]})"
+  fi
+fi
+
+exec node_modules/.bin/jest --ci "$@"
