@@ -44,7 +44,7 @@ describe('health and API description', () => {
       '/admin/tenants/{tenantId}/api-keys': ['get', 'post'],
       '/admin/tenants/{tenantId}/api-keys/{keyId}': ['delete'],
       '/admin/nodes': ['get'],
-      '/admin/nodes/{id}': ['get'],
+      '/admin/nodes/{id}': ['get', 'delete'],
       '/admin/nodes/{id}/ping': ['post'],
       '/api/hub/validate-key': ['post'],
       '/api/hub/usage': ['get'],

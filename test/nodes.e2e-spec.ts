@@ -46,9 +46,13 @@ describe('worker nodes', () => {
     try {
       await waitFor('the node to come back alive', async () => ((await nodeView(nodeId))?.alive ? true : undefined));
       expect((await call('POST', `/admin/nodes/${nodeId}/ping`, { headers: admin() })).status).toBe(200);
+      expect((await call('DELETE', `/admin/nodes/${nodeId}`, { headers: admin() })).status).toBe(409);
     } finally {
       await again.stop();
     }
+    await waitFor('the node to be seen dead again', async () => ((await nodeView(nodeId))?.alive === false ? true : undefined), 10_000);
+    expect((await call('DELETE', `/admin/nodes/${nodeId}`, { headers: admin() })).status).toBe(204);
+    expect((await call('GET', `/admin/nodes/${nodeId}`, { headers: admin() })).status).toBe(404);
   });
 
   it('refuses a NODE_ID that contradicts the data dir', async () => {

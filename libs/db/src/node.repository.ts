@@ -35,6 +35,10 @@ export class NodeRepository {
     return this.prisma.node.findMany({ orderBy: { id: 'asc' } });
   }
 
+  async remove(nodeId: string): Promise<void> {
+    await this.prisma.node.deleteMany({ where: { id: nodeId } });
+  }
+
   /** Nodes whose last heartbeat is newer than `since`. */
   listAlive(since: Date): Promise<Node[]> {
     return this.prisma.node.findMany({ where: { lastHeartbeatAt: { gt: since } }, orderBy: { id: 'asc' } });

@@ -22,6 +22,10 @@ export class NodeDirectory {
     return this.nodes.findById(nodeId);
   }
 
+  forget(nodeId: string): Promise<void> {
+    return this.nodes.remove(nodeId);
+  }
+
   alive(now = new Date()): Promise<Node[]> {
     return this.nodes.listAlive(new Date(now.getTime() - this.cluster.nodeDeadAfterMs));
   }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hivehub/common';
@@ -51,6 +51,17 @@ export class NodesController {
       }
       throw err;
     }
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Forget a dead node (a live one is refused with 409)' })
+  async remove(@Param('id') id: string) {
+    const node = await this.mustFind(id);
+    if (this.directory.isAlive(node)) {
+      throw new DomainError('conflict', `node ${id} is alive; stop it first (it counts as dead after NODE_DEAD_AFTER_MS without heartbeat)`);
+    }
+    await this.directory.forget(id);
   }
 
   private async mustFind(id: string): Promise<Node> {
