@@ -1,0 +1,259 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { CHECKPOINT_DIR_PATTERN } from './checkpoint-manifest';
+import { compileFilter, PointPredicate } from './filter';
+import { HnswIndex } from './hnsw-index';
+import { Mutex } from './mutex';
+import { count, retrieve, scroll } from './point-reads';
+import { PointTable } from './point-table';
+import { asObject, parseIdList } from './read-requests';
+import { search } from './search';
+import { writeCheckpoint } from './segment-writer';
+import { CollectionConfig, CollectionInfo, PointId, RetrievedPoint, ScoredPoint, ScrollResult, ShardError, WriteResult } from './types';
+import { WalWriter } from './wal';
+import { encodeDelete, encodeUpsert, UpsertBody } from './wal-record';
+import { applyDelete, applyUpsert, prepareUpsert } from './write-batch';
+
+export interface CollectionLoadReport {
+  loaded_graph: boolean;
+  replayed_records: number;
+  load_ms: number;
+}
+
+/** Admits new points against the tenant's quota (throws quota_exceeded) and holds them until applied. */
+export interface PointQuota {
+  reserve(newPoints: number): QuotaReservation;
+}
+
+export interface QuotaReservation {
+  /** These many reserved points are now counted by the collection itself. */
+  consume(points: number): void;
+  release(): void;
+}
+
+/** Graph inserts are synchronous native calls: a large batch yields this often so reads on the node keep flowing. */
+const APPLY_SLICE_MS = 10;
+
+export interface CollectionState {
+  name: string;
+  dir: string;
+  config: CollectionConfig;
+  table: PointTable;
+  index: HnswIndex;
+  wal: WalWriter;
+  lsn: number;
+  checkpointLsn: number;
+  segmentsCount: number;
+  loadReport: CollectionLoadReport;
+  checkpointEveryBytes: number;
+  onBackgroundError: (error: Error) => void;
+}
+
+/**
+ * One collection: writes go WAL first (append under the write mutex, then the
+ * in-memory apply, then the fsync outside the mutex so concurrent writers share
+ * it); reads use memory only and never wait on the mutex or on disk.
+ */
+export class Collection {
+  readonly name: string;
+  readonly config: CollectionConfig;
+  readonly table: PointTable;
+  readonly index: HnswIndex;
+  readonly loadReport: CollectionLoadReport;
+  private readonly dir: string;
+  private readonly wal: WalWriter;
+  private readonly mutex = new Mutex();
+  private lsn: number;
+  private checkpointLsn: number;
+  private segmentsCount: number;
+  private closed = false;
+  /** Set when memory may disagree with the WAL (an apply failed after the append): writes stop. */
+  private failure: Error | null = null;
+  private checkpointScheduled = false;
+
+  constructor(private readonly state: CollectionState) {
+    this.name = state.name;
+    this.config = state.config;
+    this.table = state.table;
+    this.index = state.index;
+    this.loadReport = state.loadReport;
+    this.dir = state.dir;
+    this.wal = state.wal;
+    this.lsn = state.lsn;
+    this.checkpointLsn = state.checkpointLsn;
+    this.segmentsCount = state.segmentsCount;
+  }
+
+  info(): CollectionInfo {
+    return {
+      name: this.name,
+      status: 'green',
+      config: { size: this.config.size, distance: this.config.distance, hnsw: { ...this.config.hnsw } },
+      points_count: this.table.size,
+      lsn: this.lsn,
+      segments_count: this.segmentsCount,
+    };
+  }
+
+  async upsert(points: unknown, wait: boolean, quota: PointQuota): Promise<WriteResult> {
+    const prepared = prepareUpsert(points, this.config);
+    const lsn = await this.mutex.run(async () => {
+      this.assertWritable();
+      const newPoints = prepared.body.ids.reduce<number>((n, id) => (this.table.has(id) ? n : n + 1), 0);
+      const reservation = quota.reserve(newPoints);
+      try {
+        if (prepared.body.ids.length === 0) return this.lsn;
+        const lsn = this.lsn + 1;
+        await this.wal.append(encodeUpsert(lsn, this.config.size, prepared.body, prepared.payloadJson), lsn);
+        await this.applyLogged(lsn, () => this.applyInSlices(prepared.body, lsn, reservation));
+        return lsn;
+      } finally {
+        reservation.release();
+      }
+    });
+    return this.finishWrite(lsn, wait);
+  }
+
+  async deletePoints(selector: unknown, wait: boolean): Promise<WriteResult> {
+    const selection = asObject(selector, 'selector');
+    const listed = 'points' in selection ? parseIdList(selection.points, 'selector.points') : null;
+    const predicate = listed ? null : compileFilter(selection.filter);
+    if (!listed && !predicate) throw new ShardError('bad_request', 'selector must have points or filter');
+    const lsn = await this.mutex.run(async () => {
+      this.assertWritable();
+      // A filter is resolved to ids here, so replay deletes exactly what this call deleted.
+      const ids: PointId[] = listed ? [...new Set(listed)].filter((id) => this.table.has(id)) : this.idsMatching(predicate!);
+      if (ids.length === 0) return this.lsn;
+      const lsn = this.lsn + 1;
+      await this.wal.append(encodeDelete(lsn, ids), lsn);
+      await this.applyLogged(lsn, () => applyDelete(this.table, this.index, ids));
+      return lsn;
+    });
+    return this.finishWrite(lsn, wait);
+  }
+
+  search(request: unknown): ScoredPoint[] {
+    this.assertReadable();
+    return search(this, request);
+  }
+
+  retrieve(request: unknown): RetrievedPoint[] {
+    this.assertReadable();
+    return retrieve(this.table, request);
+  }
+
+  scroll(request: unknown): ScrollResult {
+    this.assertReadable();
+    return scroll(this.table, request);
+  }
+
+  count(request: unknown): { count: number } {
+    this.assertReadable();
+    return count(this.table, request);
+  }
+
+  /** Writes a checkpoint if anything changed since the last one; true when one was written. */
+  checkpoint(): Promise<boolean> {
+    return this.mutex.run(async () => {
+      this.assertWritable();
+      if (this.lsn === this.checkpointLsn) return false;
+      const lsn = this.lsn;
+      await this.wal.rotate(lsn + 1);
+      const manifest = await writeCheckpoint({ collectionDir: this.dir, name: this.name, config: this.config, table: this.table, index: this.index, lsn });
+      this.checkpointLsn = lsn;
+      this.segmentsCount = manifest.files.length;
+      this.wal.bytesSinceCheckpoint = 0;
+      // Only now, with the new manifest durable, may older checkpoints and WAL files go.
+      await this.removeSuperseded(manifest.directory);
+      return true;
+    });
+  }
+
+  close(): Promise<void> {
+    return this.mutex.run(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      await this.wal.close();
+    });
+  }
+
+  private idsMatching(predicate: PointPredicate): PointId[] {
+    const ids: PointId[] = [];
+    for (const label of this.table.liveLabels()) {
+      const id = this.table.idAt(label)!;
+      if (predicate(id, this.table.payloadAt(label))) ids.push(id);
+    }
+    return ids;
+  }
+
+  private async finishWrite(lsn: number, wait: boolean): Promise<WriteResult> {
+    if (wait) await this.wal.syncTo(lsn);
+    else this.wal.scheduleFlush();
+    this.maybeCheckpoint();
+    return { operation_id: lsn, status: wait ? 'completed' : 'acknowledged' };
+  }
+
+  /**
+   * Readers may see a large batch partly applied (as in Qdrant, a batch is not
+   * atomic for readers); the write itself returns only once all of it is applied.
+   */
+  private async applyInSlices(body: UpsertBody, lsn: number, reservation: QuotaReservation): Promise<void> {
+    let from = 0;
+    while (from < body.ids.length) {
+      const sliceStart = performance.now();
+      let to = from;
+      while (to < body.ids.length && performance.now() - sliceStart < APPLY_SLICE_MS) {
+        reservation.consume(applyUpsert(this.table, this.index, body, lsn, to, to + 1));
+        to++;
+      }
+      from = to;
+      if (from < body.ids.length) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private async applyLogged(lsn: number, apply: () => void | Promise<void>): Promise<void> {
+    try {
+      await apply();
+    } catch (error) {
+      this.failure = new Error(`collection ${this.name}: record ${lsn} is in the WAL but failed to apply; reopen the shard: ${(error as Error).message}`);
+      throw this.failure;
+    } finally {
+      this.lsn = lsn;
+    }
+  }
+
+  private maybeCheckpoint(): void {
+    if (this.checkpointScheduled || this.closed || this.wal.bytesSinceCheckpoint < this.state.checkpointEveryBytes) return;
+    this.checkpointScheduled = true;
+    this.checkpoint()
+      .catch((error: Error) => {
+        if (!this.closed) this.state.onBackgroundError(error);
+      })
+      .finally(() => {
+        this.checkpointScheduled = false;
+      });
+  }
+
+  private async removeSuperseded(currentDirectory: string): Promise<void> {
+    const walDir = path.join(this.dir, 'wal');
+    const removals: Promise<void>[] = [];
+    for (const name of await fs.readdir(this.dir)) {
+      if (CHECKPOINT_DIR_PATTERN.test(name) && name !== currentDirectory) removals.push(fs.rm(path.join(this.dir, name), { recursive: true, force: true }));
+    }
+    for (const name of await fs.readdir(walDir)) {
+      if (name.endsWith('.wal') && name !== this.wal.activeFileName) removals.push(fs.rm(path.join(walDir, name), { force: true }));
+    }
+    // Leftovers are harmless (open ignores and removes them), so a failed removal is not an error.
+    await Promise.allSettled(removals);
+  }
+
+  private assertReadable(): void {
+    if (this.closed) throw new ShardError('not_found', `collection ${this.name} was closed or deleted`);
+  }
+
+  private assertWritable(): void {
+    this.assertReadable();
+    if (this.failure) throw this.failure;
+  }
+}

@@ -1,0 +1,153 @@
+import { comparePointIds } from './point-id';
+import { EMPTY_PAYLOAD } from './payload';
+import { Payload, PointId } from './types';
+
+/**
+ * The in-memory state of a collection's points, addressed by label (the slot
+ * number the HNSW index knows). Invariants:
+ * - every label below `highWater` is either live (has an id) or in `freeLabels`;
+ * - a free label is marked deleted in the HNSW index and is reused before the
+ *   high-water mark grows, so slots do not leak under churn;
+ * - vectors are stored as the index stores them (Cosine: normalised).
+ */
+export class PointTable {
+  private readonly labelById = new Map<PointId, number>();
+  private idByLabel: (PointId | undefined)[] = [];
+  private payloadByLabel: Payload[] = [];
+  private versionByLabel: Float64Array;
+  private vectors: Float32Array;
+  private freeLabels: number[] = [];
+  private nextLabel = 0;
+  private sortedIdsCache: PointId[] | null = null;
+
+  constructor(
+    readonly dim: number,
+    initialCapacity = 1024,
+  ) {
+    this.versionByLabel = new Float64Array(initialCapacity);
+    this.vectors = new Float32Array(initialCapacity * dim);
+  }
+
+  /** Rebuilds a table from checkpoint arrays (lengths already checked against the manifest). */
+  static restore(dim: number, ids: (PointId | undefined)[], payloads: Payload[], versions: Float64Array, vectors: Float32Array): PointTable {
+    const table = new PointTable(dim, Math.max(ids.length, 16));
+    table.nextLabel = ids.length;
+    table.idByLabel = ids;
+    table.payloadByLabel = payloads;
+    table.versionByLabel.set(versions);
+    table.vectors.set(vectors);
+    for (let label = ids.length - 1; label >= 0; label--) {
+      const id = ids[label];
+      if (id === undefined) table.freeLabels.push(label);
+      else table.labelById.set(id, label);
+    }
+    return table;
+  }
+
+  get size(): number {
+    return this.labelById.size;
+  }
+
+  /** Labels in use or free: every label below this exists in the HNSW index. */
+  get highWater(): number {
+    return this.nextLabel;
+  }
+
+  labelOf(id: PointId): number | undefined {
+    return this.labelById.get(id);
+  }
+
+  has(id: PointId): boolean {
+    return this.labelById.has(id);
+  }
+
+  idAt(label: number): PointId | undefined {
+    return this.idByLabel[label];
+  }
+
+  payloadAt(label: number): Payload {
+    return this.payloadByLabel[label];
+  }
+
+  versionAt(label: number): number {
+    return this.versionByLabel[label];
+  }
+
+  /** A view onto the stored vector; copy it before handing it out. */
+  vectorAt(label: number): Float32Array {
+    return this.vectors.subarray(label * this.dim, (label + 1) * this.dim);
+  }
+
+  get vectorData(): Float32Array {
+    return this.vectors;
+  }
+
+  /**
+   * Picks the label for a new id: a free one (the index must un-delete it) or the
+   * next unused one (the index must add it). Does not record the id yet.
+   */
+  nextFreeLabel(): { label: number; reused: boolean } {
+    const reused = this.freeLabels.length > 0;
+    return { label: reused ? this.freeLabels[this.freeLabels.length - 1] : this.nextLabel, reused };
+  }
+
+  set(id: PointId, label: number, vector: Float32Array, payload: Payload, version: number): void {
+    if (!this.labelById.has(id)) {
+      if (label === this.nextLabel) {
+        this.ensureCapacity(label + 1);
+        this.nextLabel++;
+      } else if (this.freeLabels[this.freeLabels.length - 1] === label) {
+        this.freeLabels.pop();
+      } else {
+        throw new Error(`label ${label} is not available for point ${id}`);
+      }
+      this.labelById.set(id, label);
+      this.idByLabel[label] = id;
+      this.sortedIdsCache = null;
+    }
+    this.vectors.set(vector, label * this.dim);
+    this.payloadByLabel[label] = payload;
+    this.versionByLabel[label] = version;
+  }
+
+  /** Forgets a point; returns its label (now free) or undefined when it did not exist. */
+  delete(id: PointId): number | undefined {
+    const label = this.labelById.get(id);
+    if (label === undefined) return undefined;
+    this.labelById.delete(id);
+    this.idByLabel[label] = undefined;
+    this.payloadByLabel[label] = EMPTY_PAYLOAD;
+    this.versionByLabel[label] = 0;
+    this.vectors.fill(0, label * this.dim, (label + 1) * this.dim);
+    this.freeLabels.push(label);
+    this.sortedIdsCache = null;
+    return label;
+  }
+
+  /** Live labels in label order. */
+  *liveLabels(): IterableIterator<number> {
+    const ids = this.idByLabel;
+    for (let label = 0; label < this.nextLabel; label++) if (ids[label] !== undefined) yield label;
+  }
+
+  /** All live ids in scroll order; cached until an id is added or removed. */
+  sortedIds(): PointId[] {
+    if (this.sortedIdsCache === null) this.sortedIdsCache = [...this.labelById.keys()].sort(comparePointIds);
+    return this.sortedIdsCache;
+  }
+
+  versionData(): Float64Array {
+    return this.versionByLabel.subarray(0, this.nextLabel);
+  }
+
+  private ensureCapacity(labels: number): void {
+    if (labels <= this.versionByLabel.length) return;
+    const capacity = Math.max(labels, this.versionByLabel.length * 2);
+    const versions = new Float64Array(capacity);
+    versions.set(this.versionByLabel);
+    this.versionByLabel = versions;
+    const vectors = new Float32Array(capacity * this.dim);
+    vectors.set(this.vectors);
+    this.vectors = vectors;
+  }
+}

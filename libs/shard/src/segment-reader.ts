@@ -1,0 +1,134 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { CHECKPOINT_DIR_PATTERN, CHECKPOINT_FILES, CHECKPOINT_FORMAT, CheckpointFileEntry, CheckpointManifest } from './checkpoint-manifest';
+import { digestFile, sha256 } from './fs-util';
+import { HnswIndex } from './hnsw-index';
+import { EMPTY_PAYLOAD, parseStoredPayload } from './payload';
+import { POINT_ID_BYTES, readPointId } from './point-id';
+import { PointTable } from './point-table';
+import { CollectionConfig, Payload, PointId, ShardError } from './types';
+
+/**
+ * Loads a checkpoint after proving it is the one the manifest describes: every
+ * file's size and sha256 must match before any of it is used (hnswlib would
+ * happily load, or crash on, a damaged graph). The graph is read, never rebuilt.
+ */
+export async function loadCheckpoint(
+  collectionDir: string,
+  manifest: CheckpointManifest,
+  config: CollectionConfig,
+): Promise<{ table: PointTable; index: HnswIndex }> {
+  assertManifestShape(manifest, config, collectionDir);
+  const dir = path.join(collectionDir, manifest.directory);
+  const entry = (name: string): CheckpointFileEntry => {
+    const found = manifest.files.find((file) => file.name === name);
+    if (!found) throw new ShardError('corrupt', `${collectionDir}: manifest does not list ${name}`);
+    return found;
+  };
+  const vectorsBytes = await readVerified(dir, entry(CHECKPOINT_FILES.vectors));
+  const labelBytes = await readVerified(dir, entry(CHECKPOINT_FILES.labels));
+  const versionBytes = await readVerified(dir, entry(CHECKPOINT_FILES.versions));
+  const payloadBytes = await readVerified(dir, entry(CHECKPOINT_FILES.payloads));
+  const graphFile = path.join(dir, CHECKPOINT_FILES.graph);
+  await verifyDigest(graphFile, entry(CHECKPOINT_FILES.graph), await digestOrCorrupt(graphFile));
+
+  const labels = manifest.labels;
+  const dim = config.size;
+  expectSize(dir, CHECKPOINT_FILES.vectors, vectorsBytes, labels * dim * 4);
+  expectSize(dir, CHECKPOINT_FILES.labels, labelBytes, labels * POINT_ID_BYTES);
+  expectSize(dir, CHECKPOINT_FILES.versions, versionBytes, labels * 8);
+
+  const labelsFile = path.join(dir, CHECKPOINT_FILES.labels);
+  const ids: (PointId | undefined)[] = new Array(labels);
+  for (let label = 0; label < labels; label++) ids[label] = readPointId(labelBytes, label * POINT_ID_BYTES, labelsFile);
+  const payloads = readPayloads(payloadBytes, ids, path.join(dir, CHECKPOINT_FILES.payloads));
+  const versions = new Float64Array(labels);
+  versionBytes.copy(Buffer.from(versions.buffer));
+  const vectors = new Float32Array(labels * dim);
+  vectorsBytes.copy(Buffer.from(vectors.buffer));
+
+  const table = PointTable.restore(dim, ids, payloads, versions, vectors);
+  if (table.size !== manifest.points_count) {
+    throw new ShardError('corrupt', `${labelsFile}: holds ${table.size} points, manifest says ${manifest.points_count}`);
+  }
+  let index: HnswIndex;
+  try {
+    index = await HnswIndex.load(graphFile, dim, config.distance);
+  } catch (error) {
+    throw new ShardError('corrupt', `${graphFile}: hnswlib cannot load it: ${(error as Error).message}`);
+  }
+  if (index.labelCount !== labels) {
+    throw new ShardError('corrupt', `${graphFile}: holds ${index.labelCount} labels, manifest says ${labels}`);
+  }
+  return { table, index };
+}
+
+function assertManifestShape(manifest: CheckpointManifest, config: CollectionConfig, where: string): void {
+  const ok =
+    manifest.format === CHECKPOINT_FORMAT &&
+    typeof manifest.directory === 'string' &&
+    CHECKPOINT_DIR_PATTERN.test(manifest.directory) &&
+    Number.isSafeInteger(manifest.checkpoint_lsn) &&
+    Number.isSafeInteger(manifest.labels) &&
+    manifest.labels >= 0 &&
+    Array.isArray(manifest.files);
+  if (!ok) throw new ShardError('corrupt', `${where}: manifest.json is not a checkpoint manifest this engine understands`);
+  if (manifest.dim !== config.size || manifest.distance !== config.distance) {
+    throw new ShardError('corrupt', `${where}: manifest (${manifest.dim}, ${manifest.distance}) contradicts config.json`);
+  }
+}
+
+async function readVerified(dir: string, entry: CheckpointFileEntry): Promise<Buffer> {
+  const file = path.join(dir, entry.name);
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    throw new ShardError('corrupt', `checkpoint file ${file} cannot be read: ${(error as Error).message}`);
+  }
+  await verifyDigest(file, entry, { size: bytes.length, sha256: sha256(bytes) });
+  return bytes;
+}
+
+async function digestOrCorrupt(file: string): Promise<{ size: number; sha256: string }> {
+  try {
+    return await digestFile(file);
+  } catch (error) {
+    throw new ShardError('corrupt', `checkpoint file ${file} cannot be read: ${(error as Error).message}`);
+  }
+}
+
+async function verifyDigest(file: string, entry: CheckpointFileEntry, actual: { size: number; sha256: string }): Promise<void> {
+  if (actual.size !== entry.size || actual.sha256 !== entry.sha256) {
+    throw new ShardError('corrupt', `checkpoint file ${file} does not match its manifest (size ${actual.size} vs ${entry.size}, sha256 mismatch)`);
+  }
+}
+
+function expectSize(dir: string, name: string, bytes: Buffer, expected: number): void {
+  if (bytes.length !== expected) throw new ShardError('corrupt', `${path.join(dir, name)}: ${bytes.length} bytes, expected ${expected}`);
+}
+
+function readPayloads(bytes: Buffer, ids: (PointId | undefined)[], file: string): Payload[] {
+  const payloads: Payload[] = new Array(ids.length);
+  let at = 0;
+  for (let label = 0; label < ids.length; label++) {
+    if (at + 4 > bytes.length) throw new ShardError('corrupt', `${file}: ends before label ${label}`);
+    const length = bytes.readUInt32LE(at);
+    const end = at + 4 + length;
+    if (end > bytes.length) throw new ShardError('corrupt', `${file}: ends inside label ${label}`);
+    if (ids[label] !== undefined) {
+      try {
+        payloads[label] = parseStoredPayload(bytes.toString('utf8', at + 4, end));
+      } catch {
+        throw new ShardError('corrupt', `${file}: payload of label ${label} is not JSON`);
+      }
+    } else if (length !== 0) {
+      throw new ShardError('corrupt', `${file}: free label ${label} has a payload`);
+    } else {
+      payloads[label] = EMPTY_PAYLOAD;
+    }
+    at = end;
+  }
+  if (at !== bytes.length) throw new ShardError('corrupt', `${file}: ${bytes.length - at} stray bytes at the end`);
+  return payloads;
+}

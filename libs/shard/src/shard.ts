@@ -1,0 +1,246 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { Collection, CollectionLoadReport, PointQuota } from './collection';
+import { assertCollectionName, COLLECTION_NAME_PATTERN, resolveCollectionConfig } from './collection-config';
+import { createCollectionDir, openCollection } from './collection-loader';
+import { DirLock } from './dir-lock';
+import { fsyncDir, randomSuffix } from './fs-util';
+import { Mutex } from './mutex';
+import { ShardOp, ShardOpArgs, ShardOpResult } from './ops';
+import { asObject, booleanOr } from './read-requests';
+import { CollectionInfo, ShardError } from './types';
+
+/** What a node needs to dispatch `shard[op](args)` for every op in ShardOps. */
+export type ShardOpHandlers = { [K in ShardOp]: (args: ShardOpArgs<K>) => Promise<ShardOpResult<K>> };
+
+export interface ShardOptions {
+  checkpointEveryBytes: number;
+  walFlushIntervalMs: number;
+  /** Failures nobody awaits (background fsync, automatic checkpoint). */
+  onBackgroundError: (error: Error, context: { tenantId: string; collection?: string }) => void;
+}
+
+const COLLECTIONS_DIR = 'collections';
+
+/**
+ * A tenant's shard: its collections under `<tenantDir>/collections/<name>/`. Creating
+ * and deleting collections is serialised by the catalogue mutex; point writes are
+ * serialised per collection; reads take no lock.
+ */
+export class Shard implements ShardOpHandlers {
+  private readonly collections = new Map<string, Collection>();
+  private readonly catalogue = new Mutex();
+  private readonly collectionsDir: string;
+  private closed = false;
+  private closing: Promise<void> | null = null;
+  /** New points admitted by writes that are between their quota check and their apply. */
+  private reservedPoints = 0;
+
+  private constructor(
+    readonly tenantId: string,
+    tenantDir: string,
+    private readonly options: ShardOptions,
+    private readonly lock: DirLock,
+    private readonly onClosed: () => void,
+  ) {
+    this.collectionsDir = path.join(tenantDir, COLLECTIONS_DIR);
+  }
+
+  static async open(tenantId: string, tenantDir: string, options: ShardOptions, onClosed: () => void = () => undefined): Promise<Shard> {
+    await fs.mkdir(path.join(tenantDir, COLLECTIONS_DIR), { recursive: true });
+    const lock = await DirLock.acquire(tenantDir);
+    const shard = new Shard(tenantId, tenantDir, options, lock, onClosed);
+    try {
+      await shard.loadCollections();
+    } catch (error) {
+      await Promise.allSettled([...shard.collections.values()].map((collection) => collection.close()));
+      await lock.release();
+      throw error;
+    }
+    return shard;
+  }
+
+  async listCollections(_args?: ShardOpArgs<'listCollections'>): Promise<CollectionInfo[]> {
+    this.assertOpen();
+    return [...this.collections.keys()].sort().map((name) => this.collections.get(name)!.info());
+  }
+
+  async getCollection(args: ShardOpArgs<'getCollection'>): Promise<CollectionInfo> {
+    return this.collection(args).info();
+  }
+
+  createCollection(args: ShardOpArgs<'createCollection'>): Promise<CollectionInfo> {
+    return this.catalogue.run(async () => {
+      this.assertOpen();
+      const input = asObject(args, 'args');
+      const name = assertCollectionName(input.collection);
+      const config = resolveCollectionConfig(input.config);
+      if (this.collections.has(name)) throw new ShardError('conflict', `collection ${name} already exists`);
+      const max = optionalCount(input.max_collections, 'max_collections');
+      if (max !== undefined && this.collections.size >= max) {
+        throw new ShardError('quota_exceeded', `the tenant already has ${this.collections.size} collections, its limit is ${max}`);
+      }
+      const dir = await createCollectionDir(this.collectionsDir, name, config);
+      const collection = await openCollection(dir, name, this.collectionOptions(name));
+      this.collections.set(name, collection);
+      return collection.info();
+    });
+  }
+
+  deleteCollection(args: ShardOpArgs<'deleteCollection'>): Promise<{ deleted: boolean }> {
+    return this.catalogue.run(async () => {
+      this.assertOpen();
+      const name = assertCollectionName(asObject(args, 'args').collection);
+      const collection = this.collections.get(name);
+      if (!collection) return { deleted: false };
+      this.collections.delete(name);
+      await collection.close();
+      const dir = path.join(this.collectionsDir, name);
+      const trash = path.join(this.collectionsDir, `.trash-${randomSuffix()}`);
+      try {
+        await fs.rename(dir, trash);
+        await fsyncDir(this.collectionsDir);
+      } catch (error) {
+        // Still on disk, so it must stay served: put it back rather than let it reappear at the next open.
+        this.collections.set(name, await openCollection(dir, name, this.collectionOptions(name)));
+        throw error;
+      }
+      await fs.rm(trash, { recursive: true, force: true });
+      return { deleted: true };
+    });
+  }
+
+  async upsert(args: ShardOpArgs<'upsert'>): Promise<ShardOpResult<'upsert'>> {
+    const collection = this.collection(args);
+    const maxPoints = optionalCount(args.max_points, 'max_points');
+    return collection.upsert(args.points, booleanOr(args.wait, 'wait', false), this.quota(maxPoints));
+  }
+
+  async deletePoints(args: ShardOpArgs<'deletePoints'>): Promise<ShardOpResult<'deletePoints'>> {
+    return this.collection(args).deletePoints(args.selector, booleanOr(args.wait, 'wait', false));
+  }
+
+  async retrieve(args: ShardOpArgs<'retrieve'>): Promise<ShardOpResult<'retrieve'>> {
+    return this.collection(args).retrieve(args);
+  }
+
+  async search(args: ShardOpArgs<'search'>): Promise<ShardOpResult<'search'>> {
+    return this.collection(args).search(args.request);
+  }
+
+  async searchBatch(args: ShardOpArgs<'searchBatch'>): Promise<ShardOpResult<'searchBatch'>> {
+    const collection = this.collection(args);
+    if (!Array.isArray(args.requests)) throw new ShardError('bad_request', 'requests must be a list of search requests');
+    return args.requests.map((request) => collection.search(request));
+  }
+
+  async scroll(args: ShardOpArgs<'scroll'>): Promise<ShardOpResult<'scroll'>> {
+    return this.collection(args).scroll(args.request);
+  }
+
+  async count(args: ShardOpArgs<'count'>): Promise<ShardOpResult<'count'>> {
+    return this.collection(args).count(args.request);
+  }
+
+  /** Checkpoints one collection, or all; a collection with no new writes is skipped. */
+  async checkpoint(collection?: string): Promise<void> {
+    if (collection !== undefined) {
+      await this.collection({ collection }).checkpoint();
+      return;
+    }
+    this.assertOpen();
+    for (const each of this.collections.values()) await each.checkpoint();
+  }
+
+  /** Per collection, how the last open went: graph loaded (not rebuilt), WAL records replayed, time. */
+  loadReport(): Record<string, CollectionLoadReport> {
+    const report: Record<string, CollectionLoadReport> = {};
+    for (const [name, collection] of this.collections) report[name] = { ...collection.loadReport };
+    return report;
+  }
+
+  /** Flushes every WAL and releases the directory; later calls fail with 'closed'. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closed = true;
+    this.closing = this.catalogue.run(async () => {
+      try {
+        const results = await Promise.allSettled([...this.collections.values()].map((collection) => collection.close()));
+        const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+        if (failed) throw failed.reason;
+      } finally {
+        await this.lock.release();
+        this.onClosed();
+      }
+    });
+    return this.closing;
+  }
+
+  private async loadCollections(): Promise<void> {
+    const entries = await fs.readdir(this.collectionsDir, { withFileTypes: true });
+    const leftovers = entries.filter((entry) => entry.name.startsWith('.tmp-') || entry.name.startsWith('.trash-'));
+    await Promise.all(leftovers.map((entry) => fs.rm(path.join(this.collectionsDir, entry.name), { recursive: true, force: true })));
+    const names = entries.filter((entry) => entry.isDirectory() && COLLECTION_NAME_PATTERN.test(entry.name)).map((entry) => entry.name);
+    const opened = await Promise.allSettled(
+      names.map((name) => openCollection(path.join(this.collectionsDir, name), name, this.collectionOptions(name))),
+    );
+    opened.forEach((result, i) => {
+      if (result.status === 'fulfilled') this.collections.set(names[i], result.value);
+    });
+    const failed = opened.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private collection(args: { collection: string } | undefined): Collection {
+    this.assertOpen();
+    const name = assertCollectionName(asObject(args, 'args').collection);
+    const collection = this.collections.get(name);
+    if (!collection) throw new ShardError('not_found', `collection ${name} not found`);
+    return collection;
+  }
+
+  private quota(maxPoints: number | undefined): PointQuota {
+    return {
+      reserve: (newPoints) => {
+        if (maxPoints !== undefined && newPoints > 0) {
+          const total = this.totalPoints() + this.reservedPoints + newPoints;
+          if (total > maxPoints) {
+            throw new ShardError('quota_exceeded', `this write would bring the tenant to ${total} points, its limit is ${maxPoints}`);
+          }
+        }
+        let held = newPoints;
+        this.reservedPoints += held;
+        const give = (points: number) => {
+          const returned = Math.min(points, held);
+          held -= returned;
+          this.reservedPoints -= returned;
+        };
+        return { consume: give, release: () => give(held) };
+      },
+    };
+  }
+
+  private totalPoints(): number {
+    let total = 0;
+    for (const collection of this.collections.values()) total += collection.table.size;
+    return total;
+  }
+
+  private collectionOptions(name: string) {
+    return {
+      checkpointEveryBytes: this.options.checkpointEveryBytes,
+      walFlushIntervalMs: this.options.walFlushIntervalMs,
+      onBackgroundError: (error: Error) => this.options.onBackgroundError(error, { tenantId: this.tenantId, collection: name }),
+    };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ShardError('closed', `shard ${this.tenantId} is closed`);
+  }
+}
+
+function optionalCount(raw: unknown, where: string): number | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < 0) throw new ShardError('bad_request', `${where} must be a non-negative integer`);
+  return raw;
+}

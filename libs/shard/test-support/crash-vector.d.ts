@@ -1,0 +1,1 @@
+export declare function crashVector(id: number, dim: number): number[];
