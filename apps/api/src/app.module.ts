@@ -4,11 +4,13 @@ import { ConfigModule } from '@hivehub/config';
 import { DbModule } from '@hivehub/db';
 import { StorageModule } from '@hivehub/storage';
 import { AuthModule } from './auth/auth.module';
+import { DataPlaneModule } from './data-plane/data-plane.module';
 import type { ApiSettings } from './settings';
 import { HealthModule } from './health/health.module';
 import { ErrorFilter } from './http/error.filter';
 import { HubModule } from './hub/hub.module';
 import { NodesModule } from './nodes/nodes.module';
+import { QdrantModule } from './qdrant/qdrant.module';
 import { TenantsModule } from './tenants/tenants.module';
 
 @Module({})
@@ -24,6 +26,8 @@ export class AppModule {
         TenantsModule,
         HubModule,
         NodesModule,
+        DataPlaneModule,
+        QdrantModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],

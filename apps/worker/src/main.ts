@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger } from '@hivehub/common';
 import { ConfigError, loadDotEnv } from '@hivehub/config';
 import { JobRunner } from './jobs/job-runner.service';
@@ -12,7 +13,9 @@ async function bootstrap(): Promise<void> {
   loadDotEnv();
   const settings = loadWorkerSettings();
   const logger = createLogger(settings.log, 'worker');
-  const app = await NestFactory.create(WorkerModule.with(settings), { logger });
+  const app = await NestFactory.create<NestExpressApplication>(WorkerModule.with(settings), { logger, bodyParser: false });
+  // Upserts arrive here whole from the api, which enforces the public BODY_LIMIT.
+  app.useBodyParser('json', { limit: '256mb' });
   app.enableShutdownHooks();
   await app.listen(settings.worker.port, settings.worker.host);
   const { port } = app.getHttpServer().address() as AddressInfo;

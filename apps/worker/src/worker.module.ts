@@ -8,6 +8,9 @@ import { JobRunner } from './jobs/job-runner.service';
 import { NodePingHandler } from './jobs/node-ping.handler';
 import { NodeIdentity } from './node/node-identity.provider';
 import { NodeRegistration } from './node/node-registration.service';
+import { InternalShardsController } from './shards/internal-shards.controller';
+import { NodeTokenGuard } from './shards/node-token.guard';
+import { ShardHost } from './shards/shard-host.service';
 import type { WorkerSettings } from './settings';
 
 /** Job handlers: one class per job name in libs/jobs (the runner checks at boot). */
@@ -19,11 +22,13 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(settings), DbModule, StorageModule, DiscoveryModule],
-      controllers: [InternalHealthController],
+      controllers: [InternalHealthController, InternalShardsController],
       providers: [
         { provide: NodeIdentity, useValue: NodeIdentity.resolve(settings.worker) },
         NodeRegistration,
         JobRunner,
+        ShardHost,
+        NodeTokenGuard,
         ...(handlers as never[]),
       ],
     };

@@ -55,18 +55,25 @@ export const storageConcern = concern(
   }),
 );
 
-/** Liveness of data-plane nodes: both processes must agree on these. */
+/** Data-plane nodes: liveness and the token of their internal API; every process must agree. */
 export const clusterConcern = concern(
   z
     .object({
       HEARTBEAT_INTERVAL_MS: positiveMs(5000),
       NODE_DEAD_AFTER_MS: positiveMs(15000),
+      NODE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+      DATA_REQUEST_TIMEOUT_MS: positiveMs(30000),
     })
     .refine((raw) => raw.NODE_DEAD_AFTER_MS > raw.HEARTBEAT_INTERVAL_MS, {
       path: ['NODE_DEAD_AFTER_MS'],
       message: 'must be greater than HEARTBEAT_INTERVAL_MS',
     }),
-  (raw) => ({ heartbeatIntervalMs: raw.HEARTBEAT_INTERVAL_MS, nodeDeadAfterMs: raw.NODE_DEAD_AFTER_MS }),
+  (raw) => ({
+    heartbeatIntervalMs: raw.HEARTBEAT_INTERVAL_MS,
+    nodeDeadAfterMs: raw.NODE_DEAD_AFTER_MS,
+    nodeToken: raw.NODE_TOKEN,
+    dataRequestTimeoutMs: raw.DATA_REQUEST_TIMEOUT_MS,
+  }),
 );
 
 const secretList = z
@@ -102,6 +109,7 @@ export const workerConcern = concern(
     WORKER_PORT: port(15003),
     WORKER_ADVERTISE_URL: url(['http', 'https']).optional(),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    WORKER_SCHEDULABLE: bool(true),
   }),
   (raw) => ({
     nodeId: raw.NODE_ID,
@@ -110,6 +118,7 @@ export const workerConcern = concern(
     port: raw.WORKER_PORT,
     advertiseUrl: raw.WORKER_ADVERTISE_URL,
     concurrency: raw.WORKER_CONCURRENCY,
+    schedulable: raw.WORKER_SCHEDULABLE,
   }),
 );
 

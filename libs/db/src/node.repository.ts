@@ -9,6 +9,7 @@ export interface NodeRegistration {
   address: string;
   dataDir: string;
   version: string;
+  schedulable: boolean;
 }
 
 /** Data-plane nodes. Not tenant data: nodes serve every tenant placed on them. */

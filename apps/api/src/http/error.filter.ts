@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, type ErrorCode } from '@hivehub/common';
+import { isQdrantPath, qdrantErrorReply } from '../qdrant/qdrant-error';
 import { requestIdOf } from './request-id.middleware';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -27,6 +28,14 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
+    // Qdrant-compatible routes keep Qdrant's envelope even for errors raised before
+    // routing (malformed JSON, unknown route), which only this global filter sees.
+    if (isQdrantPath(req.originalUrl)) {
+      const reply = qdrantErrorReply(exception);
+      if (reply.status >= 500) this.logger.error(`${req.method} ${req.originalUrl} failed: ${(exception as Error)?.stack ?? exception}`);
+      res.status(reply.status).json(reply.body);
+      return;
+    }
     const { status, code, message, details } = this.describe(exception);
     if (status >= 500) {
       this.logger.error(`${req.method} ${req.originalUrl} failed: ${(exception as Error)?.stack ?? exception}`);

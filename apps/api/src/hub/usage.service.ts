@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Tenant } from '@hivehub/db';
+import { DataPlaneClient } from '../data-plane/data-plane.client';
+import { PlacementService } from '../data-plane/placement.service';
 import { tenantView } from '../tenants/views';
 
 export interface TenantUsage {
@@ -10,14 +12,24 @@ export interface TenantUsage {
 }
 
 /**
- * A tenant's limits next to what it uses. Usage is summed from the collections
- * catalogue and the backup records; neither exists before the data plane and
- * backups are built, so until then every tenant truly uses nothing.
+ * A tenant's limits next to what it uses. Collections and vectors come from the
+ * tenant's shard (a tenant without a placement has none, and asking must not place
+ * it); backups and their bytes are counted once backups exist.
  */
 @Injectable()
 export class UsageService {
-  async usageOf(_tenant: Tenant): Promise<TenantUsage> {
-    return { collections: 0, vectors: 0, backups: 0, storage_bytes: 0 };
+  constructor(
+    private readonly placement: PlacementService,
+    private readonly dataPlane: DataPlaneClient,
+  ) {}
+
+  async usageOf(tenant: Tenant): Promise<TenantUsage> {
+    const usage = { collections: 0, vectors: 0, backups: 0, storage_bytes: 0 };
+    if (!(await this.placement.current(tenant.id))) return usage;
+    const collections = await this.dataPlane.call(tenant, 'listCollections', {});
+    usage.collections = collections.length;
+    usage.vectors = collections.reduce((sum, c) => sum + c.points_count, 0);
+    return usage;
   }
 
   async report(tenant: Tenant) {

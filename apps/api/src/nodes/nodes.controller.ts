@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hivehub/common';
-import type { Node } from '@hivehub/db';
+import { type Node, PlacementRepository } from '@hivehub/db';
 import { JobProducer } from '@hivehub/jobs';
 import { AdminOnly } from '../auth/admin.guard';
 import { NodeDirectory } from './node-directory.service';
@@ -16,6 +16,7 @@ export class NodesController {
   constructor(
     private readonly directory: NodeDirectory,
     private readonly jobs: JobProducer,
+    private readonly placements: PlacementRepository,
   ) {}
 
   @Get()
@@ -61,6 +62,10 @@ export class NodesController {
     if (this.directory.isAlive(node)) {
       throw new DomainError('conflict', `node ${id} is alive; stop it first (it counts as dead after NODE_DEAD_AFTER_MS without heartbeat)`);
     }
+    const tenants = await this.placements.tenantsOnNode(id);
+    if (tenants.length > 0) {
+      throw new DomainError('conflict', `node ${id} holds the shards of ${tenants.length} tenant(s); move them before forgetting the node`);
+    }
     await this.directory.forget(id);
   }
 
@@ -77,6 +82,7 @@ export class NodesController {
       data_dir: n.dataDir,
       version: n.version,
       alive: this.directory.isAlive(n),
+      schedulable: n.schedulable,
       started_at: n.startedAt.toISOString(),
       last_heartbeat_at: n.lastHeartbeatAt.toISOString(),
       queue_depth: await this.jobs.depth(n.id),

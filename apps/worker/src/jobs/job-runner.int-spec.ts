@@ -2,11 +2,14 @@ import { NestFactory } from '@nestjs/core';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { stackInfo } from '../../../../test/support/stack-info';
 import { loadWorkerSettings } from '../settings';
 import { JOB_HANDLERS, WorkerModule } from '../worker.module';
 
 describe('worker boot check', () => {
-  const settings = () => loadWorkerSettings({ NODE_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'hivehub-node-')), STORAGE_DIR: os.tmpdir() });
+  // The test stack's database and Redis; a data dir of its own.
+  const settings = () =>
+    loadWorkerSettings({ ...stackInfo().env, STORAGE_DRIVER: 'fs', NODE_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'hivehub-node-')), STORAGE_DIR: os.tmpdir() });
 
   it('refuses to start when a job has no handler', async () => {
     await expect(NestFactory.createApplicationContext(WorkerModule.with(settings(), []), { logger: false })).rejects.toThrow(

@@ -9,10 +9,11 @@ export class NodeIdentity {
     readonly id: string,
     readonly dataDir: string,
     readonly version: string,
+    readonly schedulable: boolean,
   ) {}
 
   static resolve(worker: WorkerConfig): NodeIdentity {
     const dataDir = path.resolve(worker.dataDir);
-    return new NodeIdentity(resolveNodeId(dataDir, worker.nodeId), dataDir, HIVEHUB_VERSION);
+    return new NodeIdentity(resolveNodeId(dataDir, worker.nodeId), dataDir, HIVEHUB_VERSION, worker.schedulable);
   }
 }

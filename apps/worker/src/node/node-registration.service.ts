@@ -32,8 +32,8 @@ export class NodeRegistration implements OnModuleDestroy {
   }
 
   private register() {
-    const { id, dataDir, version } = this.identity;
-    return this.nodes.register({ id, address: this.address, dataDir, version });
+    const { id, dataDir, version, schedulable } = this.identity;
+    return this.nodes.register({ id, address: this.address, dataDir, version, schedulable });
   }
 
   private async beat(): Promise<void> {
