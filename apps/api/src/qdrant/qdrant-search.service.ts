@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { Tenant } from '@hivehub/db';
+import type { ScoredPoint, SearchRequest } from '@hivehub/shard';
+import { DataPlane } from './data-plane.port';
+import { scrolledAsScored } from './qdrant-views';
+import { assertCouldExist } from './schemas/collection-name';
+import type { QueryPlan } from './schemas/search.schema';
+
+/** Vector search and Qdrant's Query API, served by the shard's search and scroll. */
+@Injectable()
+export class QdrantSearchService {
+  constructor(private readonly dataPlane: DataPlane) {}
+
+  search(tenant: Tenant, collection: string, request: SearchRequest): Promise<ScoredPoint[]> {
+    assertCouldExist(collection);
+    return this.dataPlane.call(tenant, 'search', { collection, request });
+  }
+
+  searchBatch(tenant: Tenant, collection: string, requests: SearchRequest[]): Promise<ScoredPoint[][]> {
+    assertCouldExist(collection);
+    if (requests.length === 0) return Promise.resolve([]);
+    return this.dataPlane.call(tenant, 'searchBatch', { collection, requests });
+  }
+
+  async query(tenant: Tenant, collection: string, plan: QueryPlan): Promise<{ points: ScoredPoint[] }> {
+    const [points] = await this.queryBatch(tenant, collection, [plan]);
+    return points;
+  }
+
+  /** Nearest queries go to the node as one search batch; queries without a vector are scrolls. */
+  async queryBatch(tenant: Tenant, collection: string, plans: QueryPlan[]): Promise<{ points: ScoredPoint[] }[]> {
+    assertCouldExist(collection);
+    const nearest = plans.flatMap((p) => (p.kind === 'nearest' ? [p.request] : []));
+    const [searched, scrolled] = await Promise.all([
+      nearest.length === 0 ? [] : this.dataPlane.call(tenant, 'searchBatch', { collection, requests: nearest }),
+      Promise.all(
+        plans.map((p) =>
+          p.kind === 'scroll'
+            ? this.dataPlane
+                .call(tenant, 'scroll', { collection, request: p.request })
+                .then(({ points }) => scrolledAsScored(points.slice(p.offset, p.offset + p.limit)))
+            : null,
+        ),
+      ),
+    ]);
+    let next = 0;
+    return plans.map((p, i) => ({ points: p.kind === 'nearest' ? searched[next++] : scrolled[i]! }));
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { DataPlaneClient } from '../data-plane/data-plane.client';
+import { DataPlaneModule } from '../data-plane/data-plane.module';
+import { DataPlane } from './data-plane.port';
+import { QdrantCollectionsController } from './qdrant-collections.controller';
+import { QdrantCollectionsService } from './qdrant-collections.service';
+import { QdrantPointsController } from './qdrant-points.controller';
+import { QdrantPointsService } from './qdrant-points.service';
+import { QdrantRootController } from './qdrant-root.controller';
+import { QdrantSearchController } from './qdrant-search.controller';
+import { QdrantSearchService } from './qdrant-search.service';
+
+/** The tenant data API, Qdrant-compatible, at /collections and /qdrant/collections (plus / and /stats). */
+@Module({
+  imports: [DataPlaneModule],
+  controllers: [QdrantRootController, QdrantCollectionsController, QdrantPointsController, QdrantSearchController],
+  providers: [{ provide: DataPlane, useExisting: DataPlaneClient }, QdrantCollectionsService, QdrantPointsService, QdrantSearchService],
+})
+export class QdrantModule {}
