@@ -6,7 +6,8 @@ import { stackInfo } from './support/stack-info';
 
 function startWorker(nodeId: string, dataDir: string) {
   const { env, dir } = stackInfo();
-  return startNode(WORKER_MAIN, { ...env, NODE_ID: nodeId, WORKER_PORT: '0', NODE_DATA_DIR: dataDir }, path.join(dir, `${nodeId}.log`));
+  // Cordoned, so tenants of concurrently running specs are never placed on it.
+  return startNode(WORKER_MAIN, { ...env, NODE_ID: nodeId, WORKER_PORT: '0', NODE_DATA_DIR: dataDir, WORKER_SCHEDULABLE: 'false' }, path.join(dir, `${nodeId}.log`));
 }
 
 async function nodeView(nodeId: string) {
@@ -21,7 +22,7 @@ describe('worker nodes', () => {
     const worker = startWorker(nodeId, dataDir);
     try {
       const registered = await waitFor('the node to register', async () => ((await nodeView(nodeId))?.alive ? nodeView(nodeId) : undefined));
-      expect(registered).toMatchObject({ id: nodeId, alive: true, data_dir: dataDir, address: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+      expect(registered).toMatchObject({ id: nodeId, alive: true, schedulable: false, data_dir: dataDir, address: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
       const internal = await fetch(`${registered.address}/health`);
       expect(await internal.json()).toMatchObject({ status: 'ok', node_id: nodeId });
 
@@ -42,7 +43,7 @@ describe('worker nodes', () => {
 
     // Restarted without NODE_ID, the data dir makes it the same node again.
     const { env, dir } = stackInfo();
-    const again = startNode(WORKER_MAIN, { ...env, WORKER_PORT: '0', NODE_DATA_DIR: dataDir }, path.join(dir, `${nodeId}-again.log`));
+    const again = startNode(WORKER_MAIN, { ...env, WORKER_PORT: '0', NODE_DATA_DIR: dataDir, WORKER_SCHEDULABLE: 'false' }, path.join(dir, `${nodeId}-again.log`));
     try {
       await waitFor('the node to come back alive', async () => ((await nodeView(nodeId))?.alive ? true : undefined));
       expect((await call('POST', `/admin/nodes/${nodeId}/ping`, { headers: admin() })).status).toBe(200);

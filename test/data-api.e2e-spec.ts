@@ -1,0 +1,101 @@
+import { admin, bearer, call, createKey, createTenant, service, tenantWithKey } from './support/client';
+
+const docs = (prefix = '') => `${prefix}/collections/docs`;
+const vectorsOf = (n: number, dim = 4) => Array.from({ length: n }, (_, i) => ({ id: i + 1, vector: Array.from({ length: dim }, (_, d) => (i + 1) * (d + 1)), payload: { i } }));
+
+describe('tenant data API (Qdrant-compatible HTTP)', () => {
+  it('answers GET / without auth with a version object', async () => {
+    const res = await call('GET', '/');
+    expect(res.status).toBe(200);
+    expect(res.body.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('serves the same data under /collections and /qdrant/collections, in Qdrant envelopes', async () => {
+    const { key } = await tenantWithKey();
+    const created = await call('PUT', docs(), { headers: bearer(key), json: { vectors: { size: 4, distance: 'Euclid' } } });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ result: true, status: 'ok', time: expect.any(Number) });
+    const upsert = await call('PUT', `${docs('/qdrant')}/points?wait=true`, { headers: bearer(key), json: { points: vectorsOf(3) } });
+    expect(upsert.body.result).toMatchObject({ status: 'completed', operation_id: expect.any(Number) });
+    const info = await call('GET', docs(), { headers: bearer(key) });
+    expect(info.body.result).toMatchObject({ status: 'green', points_count: 3, vectors_count: 3 });
+    const stats = await call('GET', '/stats', { headers: bearer(key) });
+    expect(stats.body).toMatchObject({ total_collections: 1, total_vectors: 3 });
+    const usage = await call('GET', '/api/hub/usage', { headers: bearer(key) });
+    expect(usage.body.usage).toMatchObject({ collections: 1, vectors: 3 });
+  });
+
+  it('acknowledges wait=false with 200 and never loses the write', async () => {
+    const { key } = await tenantWithKey();
+    await call('PUT', docs(), { headers: bearer(key), json: { vectors: { size: 4, distance: 'Dot' } } });
+    const res = await call('PUT', `${docs()}/points?wait=false`, { headers: bearer(key), json: { points: vectorsOf(10) } });
+    expect(res.status).toBe(200);
+    expect(res.body.result.status).toBe('acknowledged');
+    const count = await call('POST', `${docs()}/points/count`, { headers: bearer(key), json: { exact: true } });
+    expect(count.body.result.count).toBe(10);
+  });
+
+  it('refuses bad input with 400 in Qdrant shape and writes nothing', async () => {
+    const { key } = await tenantWithKey();
+    await call('PUT', docs(), { headers: bearer(key), json: { vectors: { size: 4, distance: 'Cosine' } } });
+    const bad = [
+      { points: [{ id: 1, vector: [1, 2, 3] }] },
+      { points: [{ id: 1, vector: [1, 2, 3, 4] }, { id: 2, vector: [1, 'x', 3, 4] }] },
+      { points: [{ id: -3, vector: [1, 2, 3, 4] }] },
+      { points: [{ id: 'not-a-uuid', vector: [1, 2, 3, 4] }] },
+    ];
+    for (const json of bad) {
+      const res = await call('PUT', `${docs()}/points?wait=true`, { headers: bearer(key), json });
+      expect([400, 422]).toContain(res.status);
+      expect(res.body.status.error).toEqual(expect.any(String));
+    }
+    const count = await call('POST', `${docs()}/points/count`, { headers: bearer(key), json: { exact: true } });
+    expect(count.body.result.count).toBe(0);
+    for (const [name, body] of [
+      ['bad name!', { vectors: { size: 4, distance: 'Cosine' } }],
+      ['ok', { vectors: { size: 4, distance: 'Manhattan-ish' } }],
+      ['ok2', { vectors: { size: 0, distance: 'Cosine' } }],
+    ] as const) {
+      const res = await call('PUT', `/collections/${encodeURIComponent(name)}`, { headers: bearer(key), json: body });
+      expect([400, 422]).toContain(res.status);
+    }
+    expect((await call('GET', '/collections', { headers: bearer(key) })).body.result.collections).toEqual([{ name: 'docs' }]);
+  });
+
+  it('isolates tenants: same collection names, separate data, 404 across', async () => {
+    const a = await tenantWithKey();
+    const b = await tenantWithKey();
+    await call('PUT', docs(), { headers: bearer(a.key), json: { vectors: { size: 4, distance: 'Cosine' } } });
+    await call('PUT', docs(), { headers: bearer(b.key), json: { vectors: { size: 4, distance: 'Cosine' } } });
+    await call('PUT', `${docs()}/points?wait=true`, { headers: bearer(a.key), json: { points: vectorsOf(5) } });
+    expect((await call('POST', `${docs()}/points/count`, { headers: bearer(b.key), json: {} })).body.result.count).toBe(0);
+    await call('PUT', '/collections/only-a', { headers: bearer(a.key), json: { vectors: { size: 4, distance: 'Cosine' } } });
+    const cross = await call('GET', '/collections/only-a', { headers: bearer(b.key) });
+    expect(cross.status).toBe(404);
+    expect((await call('GET', '/collections/only-a', { headers: service(a.tenant.id) })).status).toBe(200);
+  });
+
+  it('enforces plan quotas with 429 and writes nothing past them', async () => {
+    const tenant = await createTenant({ plan: { max_collections: 1, max_vectors: 5 } });
+    const { key } = await createKey(tenant.id);
+    expect((await call('PUT', docs(), { headers: bearer(key), json: { vectors: { size: 4, distance: 'Cosine' } } })).status).toBe(200);
+    const second = await call('PUT', '/collections/more', { headers: bearer(key), json: { vectors: { size: 4, distance: 'Cosine' } } });
+    expect(second.status).toBe(429);
+    const tooMany = await call('PUT', `${docs()}/points?wait=true`, { headers: bearer(key), json: { points: vectorsOf(6) } });
+    expect(tooMany.status).toBe(429);
+    expect((await call('POST', `${docs()}/points/count`, { headers: bearer(key), json: {} })).body.result.count).toBe(0);
+    expect((await call('PUT', `${docs()}/points?wait=true`, { headers: bearer(key), json: { points: vectorsOf(5) } })).status).toBe(200);
+  });
+
+  it('needs the write scope to write and answers auth errors in Qdrant shape', async () => {
+    const tenant = await createTenant();
+    const reader = await createKey(tenant.id, { scopes: ['read'] });
+    const res = await call('PUT', docs(), { headers: bearer(reader.key), json: { vectors: { size: 4, distance: 'Cosine' } } });
+    expect(res.status).toBe(403);
+    expect(res.body.status.error).toContain('write');
+    const anonymous = await call('GET', '/collections');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.status.error).toEqual(expect.any(String));
+    expect((await call('GET', `/admin/tenants/${tenant.id}/placement`, { headers: admin() })).status).toBe(404);
+  });
+});
