@@ -3,6 +3,7 @@ import { DomainError, secretsEqual } from '@hivehub/common';
 import { InjectConfig, type ApiConfig } from '@hivehub/config';
 import { ApiKeyRepository, type Tenant, TenantRepository, TenantStatus } from '@hivehub/db';
 import { parseApiKey, secretMatches } from './api-key-secrets';
+import { CredentialCache } from './credential-cache';
 import type { Principal } from './principal';
 import { SCOPES, type Scope } from './scopes';
 
@@ -10,16 +11,19 @@ import { SCOPES, type Scope } from './scopes';
 @Injectable()
 export class TenantAuthService {
   private readonly logger = new Logger('auth');
+  /** When this process last recorded a key's use: at most one write per key a minute. */
+  private readonly lastTouched = new Map<string, number>();
 
   constructor(
     @InjectConfig('api') private readonly api: ApiConfig,
     private readonly tenants: TenantRepository,
     private readonly apiKeys: ApiKeyRepository,
+    private readonly cache: CredentialCache,
   ) {}
 
   async authenticateKey(key: string, now = new Date()): Promise<Principal> {
     const parsed = parseApiKey(key);
-    const found = parsed ? await this.apiKeys.findForAuthentication(parsed.keyId) : null;
+    const found = parsed ? await this.cache.key(parsed.keyId, () => this.apiKeys.findForAuthentication(parsed.keyId)) : null;
     if (!parsed || !found || !secretMatches(parsed.secret, found.secretHash)) {
       throw new DomainError('invalid_api_key', 'invalid API key');
     }
@@ -29,9 +33,7 @@ export class TenantAuthService {
       throw new DomainError('invalid_api_key', `this API key expired at ${found.expiresAt.toISOString()}`);
     }
     this.assertUsable(found.tenant);
-    this.apiKeys.touchLastUsed(found.tenantId, found.id, now).catch((err: Error) => {
-      this.logger.warn(`could not record last use of key ${found.id}: ${err.message}`);
-    });
+    this.recordUse(found.tenantId, found.id, now);
     return { tenant: found.tenant, scopes: found.scopes as Scope[], via: 'api_key', keyId: found.id };
   }
 
@@ -43,10 +45,19 @@ export class TenantAuthService {
     if (!userId) {
       throw new DomainError('unauthorized', 'X-HiveHub-User-ID (the tenant id) is required with X-HiveHub-Service');
     }
-    const tenant = await this.tenants.findById(userId);
+    const tenant = await this.cache.tenant(userId, () => this.tenants.findById(userId));
     if (!tenant) throw new DomainError('unknown_tenant', `X-HiveHub-User-ID names no tenant: ${userId}`);
     this.assertUsable(tenant);
     return { tenant, scopes: [...SCOPES], via: 'service' };
+  }
+
+  private recordUse(tenantId: string, keyId: string, now: Date): void {
+    const last = this.lastTouched.get(keyId) ?? 0;
+    if (now.getTime() - last < 60_000) return;
+    this.lastTouched.set(keyId, now.getTime());
+    this.apiKeys.touchLastUsed(tenantId, keyId, now).catch((err: Error) => {
+      this.logger.warn(`could not record last use of key ${keyId}: ${err.message}`);
+    });
   }
 
   private assertUsable(tenant: Tenant): void {

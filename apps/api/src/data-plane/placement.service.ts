@@ -8,15 +8,22 @@ import { NodeDirectory } from '../nodes/node-directory.service';
  * live node holding the fewest tenants; the placement is durable in PostgreSQL and
  * only changes by an explicit move (or, later, failover).
  */
+/** How long an api process reuses a placement (and its node row) before reading it again. */
+const PLACEMENT_CACHE_TTL_MS = 1000;
+
+type PlacementWithNode = NonNullable<Awaited<ReturnType<PlacementRepository['findForTenant']>>>;
+
 @Injectable()
 export class PlacementService {
+  private readonly cache = new Map<string, { placement: PlacementWithNode; until: number }>();
+
   constructor(
     private readonly placements: PlacementRepository,
     private readonly nodes: NodeDirectory,
   ) {}
 
   async nodeFor(tenant: Tenant): Promise<Node> {
-    const placement = (await this.placements.findForTenant(tenant.id)) ?? (await this.place(tenant));
+    const placement = await this.cached(tenant);
     if (!this.nodes.isAlive(placement.node)) {
       throw new DomainError(
         'unavailable',
@@ -24,6 +31,22 @@ export class PlacementService {
       );
     }
     return placement.node;
+  }
+
+  /** The placement from the cache, or read (placing the tenant if it has none) and cached. */
+  private async cached(tenant: Tenant): Promise<PlacementWithNode> {
+    const now = Date.now();
+    const hit = this.cache.get(tenant.id);
+    if (hit && hit.until > now) return hit.placement;
+    const placement = (await this.placements.findForTenant(tenant.id)) ?? (await this.place(tenant));
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(tenant.id, { placement, until: now + PLACEMENT_CACHE_TTL_MS });
+    return placement;
+  }
+
+  /** Drops a cached placement (its node did not answer: it may have restarted elsewhere). */
+  forget(tenantId: string): void {
+    this.cache.delete(tenantId);
   }
 
   /** The tenant's placement, if it has one yet. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '@hivehub/common';
 import { type ApiKey, ApiKeyRepository, AuditRepository } from '@hivehub/db';
 import { mintApiKey } from '../auth/api-key-secrets';
+import { CredentialCache } from '../auth/credential-cache';
 import { DEFAULT_KEY_SCOPES } from '../auth/scopes';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto';
 import { TenantsService } from './tenants.service';
@@ -13,6 +14,7 @@ export class ApiKeysService {
     private readonly tenants: TenantsService,
     private readonly apiKeys: ApiKeyRepository,
     private readonly audit: AuditRepository,
+    private readonly credentials: CredentialCache,
   ) {}
 
   /** Returns the row and the full key: the only time the key exists outside its holder. */
@@ -42,6 +44,7 @@ export class ApiKeysService {
   async revoke(tenantId: string, keyId: string, actor: string, requestId?: string): Promise<void> {
     await this.tenants.get(tenantId);
     if (!(await this.apiKeys.revoke(tenantId, keyId))) throw DomainError.notFound('API key', keyId);
+    this.credentials.forgetKey(keyId);
     await this.audit.record(tenantId, { actor, action: 'api_key.revoked', target: keyId, requestId });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hivehub/common';
 import { AuditRepository, type Tenant, TenantExistsError, TenantRepository } from '@hivehub/db';
+import { CredentialCache } from '../auth/credential-cache';
 import type { CreateTenantDto, PlanDto, UpdateTenantDto } from './dto/create-tenant.dto';
 
 export const DEFAULT_PLAN = {
@@ -18,6 +19,7 @@ export class TenantsService {
   constructor(
     private readonly tenants: TenantRepository,
     private readonly audit: AuditRepository,
+    private readonly credentials: CredentialCache,
   ) {}
 
   async create(dto: CreateTenantDto, requestId?: string): Promise<Tenant> {
@@ -63,6 +65,7 @@ export class TenantsService {
         maxStorageBytes: plan.max_storage_bytes === undefined ? undefined : BigInt(plan.max_storage_bytes),
       });
       if (!tenant) throw DomainError.notFound('tenant', tenantId);
+      this.credentials.forgetTenant(tenantId);
       await this.audit.record(tenantId, { actor: ADMIN, action: 'tenant.updated', target: tenantId, details: { ...dto }, requestId });
       return tenant;
     } catch (err) {
@@ -74,6 +77,7 @@ export class TenantsService {
   async setStatus(tenantId: string, status: 'active' | 'suspended', requestId?: string): Promise<Tenant> {
     const tenant = await this.tenants.setStatus(tenantId, status);
     if (!tenant) throw DomainError.notFound('tenant', tenantId);
+    this.credentials.forgetTenant(tenantId);
     const action = status === 'suspended' ? 'tenant.suspended' : 'tenant.resumed';
     await this.audit.record(tenantId, { actor: ADMIN, action, target: tenantId, requestId });
     return tenant;
@@ -81,6 +85,7 @@ export class TenantsService {
 
   async delete(tenantId: string, requestId?: string): Promise<void> {
     if (!(await this.tenants.softDelete(tenantId))) throw DomainError.notFound('tenant', tenantId);
+    this.credentials.forgetTenant(tenantId);
     await this.audit.record(tenantId, { actor: ADMIN, action: 'tenant.deleted', target: tenantId, requestId });
   }
 }
