@@ -3,6 +3,7 @@ import { DomainError, type ErrorCode } from '@hivehub/common';
 import { InjectConfig, type ClusterConfig } from '@hivehub/config';
 import { ClusterSecretRepository, type Node, type Tenant } from '@hivehub/db';
 import type { ShardErrorCode, ShardOp, ShardOpArgs, ShardOpResult } from '@hivehub/shard';
+import { NodeTimeoutError, postJson } from './node-http';
 import { PlacementService } from './placement.service';
 
 const DOMAIN_CODE: Record<ShardErrorCode, ErrorCode> = {
@@ -34,31 +35,28 @@ export class DataPlaneClient implements OnModuleInit {
     let node = await this.placement.nodeFor(tenant);
     let res = await this.send(node, tenant, op, args);
     if (res === 'unreachable') {
-      // The cached address may be stale (the node restarted on another port or host): read it again once.
+      // A pooled connection may have died with a restarted node, which may also have moved
+      // to another address: read the placement again and try once more.
       this.placement.forget(tenant.id);
-      const fresh = await this.placement.nodeFor(tenant);
-      if (fresh.address !== node.address) res = await this.send((node = fresh), tenant, op, args);
+      node = await this.placement.nodeFor(tenant);
+      res = await this.send(node, tenant, op, args);
     }
     if (res === 'unreachable') throw new DomainError('unavailable', `data node ${node.id} is unreachable`);
-    const body = (await res.json().catch(() => ({}))) as { result?: unknown; error?: { code?: string; message?: string } };
-    if (res.ok) return body.result as ShardOpResult<K>;
+    const body = res.body as { result?: unknown; error?: { code?: string; message?: string } };
+    if (res.status === 200) return body.result as ShardOpResult<K>;
     const code = DOMAIN_CODE[body.error?.code as ShardErrorCode] ?? 'internal';
     throw new DomainError(code, body.error?.message ?? `data node ${node.id} answered ${res.status}`);
   }
 
-  private async send(node: Node, tenant: Tenant, op: ShardOp, args: unknown): Promise<Response | 'unreachable'> {
+  private async send(node: Node, tenant: Tenant, op: ShardOp, args: unknown) {
+    const url = `${node.address}/internal/shards/${encodeURIComponent(tenant.id)}/ops/${op}`;
     try {
-      return await fetch(`${node.address}/internal/shards/${encodeURIComponent(tenant.id)}/ops/${op}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.nodeToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(args),
-        signal: AbortSignal.timeout(this.cluster.dataRequestTimeoutMs),
-      });
+      return await postJson(url, this.nodeToken, args, this.cluster.dataRequestTimeoutMs);
     } catch (err) {
-      if ((err as Error).name === 'TimeoutError') {
+      if (err instanceof NodeTimeoutError) {
         throw new DomainError('timeout', `data node ${node.id} did not answer within ${this.cluster.dataRequestTimeoutMs} ms`);
       }
-      return 'unreachable';
+      return 'unreachable' as const;
     }
   }
 }
