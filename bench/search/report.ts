@@ -1,0 +1,180 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DatasetParams } from './dataset';
+import type { SweepPoint } from './measure';
+import type { SystemResult } from './runners/types';
+
+export interface Ratio {
+  name: string;
+  value?: number;
+  /** e.g. ">= 0.9"; absent for figures shown for information only. */
+  target?: string;
+  pass?: boolean;
+  /** What was divided by what, or why the ratio is missing. */
+  how: string;
+}
+
+export interface Report {
+  date: string;
+  machine: { nproc: number; cpu: string; ramGiB: number; node: string; loadavgAtStart: number[]; loadavgAtEnd: number[] };
+  command: string;
+  dataset: DatasetParams;
+  recallTarget: number;
+  minSecondsPerMeasurement: number;
+  groundTruthSeconds: number;
+  systems: SystemResult[];
+  ratios: Ratio[];
+}
+
+const LABELS: Record<string, string> = {
+  hnswlib: '(c) hnswlib-node, in-process',
+  shard: '(b) libs/shard engine, in-process',
+  http: '(a) HTTP api -> node -> shard',
+  lancedb: '(d) LanceDB embedded, IVF_HNSW_SQ',
+  pgvector: '(e) pgvector HNSW in PGlite (WASM)',
+};
+
+function cpuModel(): string {
+  try {
+    return /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+  } catch {
+    return os.cpus()[0]?.model ?? 'unknown';
+  }
+}
+
+const loadavgAtStart = os.loadavg();
+const ok = (systems: SystemResult[], name: string) => systems.find((s) => s.name === name && s.status === 'ok');
+const chosen = (s?: SystemResult): SweepPoint | undefined => s?.sweep?.chosen;
+
+function ratio(name: string, num: number | undefined, den: number | undefined, how: string, target?: { min?: number; max?: number }): Ratio {
+  const shown = target?.min !== undefined ? `>= ${target.min}` : target?.max !== undefined ? `<= ${target.max}` : undefined;
+  if (num === undefined || den === undefined || !(den > 0)) return { name, target: shown, how: `not measured: ${how}` };
+  const value = num / den;
+  const pass = target?.min !== undefined ? value >= target.min : target?.max !== undefined ? value <= target.max : undefined;
+  return { name, value, target: shown, pass, how };
+}
+
+export function computeRatios(systems: SystemResult[]): Ratio[] {
+  const hnsw = ok(systems, 'hnswlib');
+  const shard = ok(systems, 'shard');
+  const http = ok(systems, 'http');
+  const lance = ok(systems, 'lancedb');
+  const shardQps = chosen(shard)?.qps['1'];
+  const http8 = chosen(http)?.qps['8'];
+  const lanceBest = chosen(lance) ? Math.max(...Object.values(chosen(lance)!.qps)) : undefined;
+  const h = http?.details as { rssBefore?: number; rssAfterLoad?: number } | undefined;
+  const rssDelta = h?.rssBefore !== undefined && h.rssAfterLoad !== undefined ? h.rssAfterLoad - h.rssBefore : undefined;
+  const indexBytes = (hnsw?.details as { indexFileBytes?: number } | undefined)?.indexFileBytes;
+  const h2h = (shard?.details as { headToHead?: { shardEf: number; hnswlibEf: number; shardQps: number; hnswlibQps: number } } | undefined)?.headToHead;
+  const reload = (shard?.details as { reloadSeconds?: number } | undefined)?.reloadSeconds;
+  return [
+    h2h
+      ? ratio('engine / raw hnswlib (QPS, 1 client)', h2h.shardQps, h2h.hnswlibQps, `shard / hnswlib-node in-process QPS, each at its lowest ef reaching the recall target (${h2h.shardEf} / ${h2h.hnswlibEf}), medians of 3 alternating rounds`, { min: 0.9 })
+      : ratio('engine / raw hnswlib (QPS, 1 client)', shardQps, chosen(hnsw)?.qps['1'], 'shard in-process QPS / hnswlib-node QPS, each at its lowest ef reaching the recall target, from the sweeps', { min: 0.9 }),
+    ratio('http 8 clients / in-process engine', http8, shardQps, 'HTTP QPS with 8 outstanding requests / shard in-process QPS', { min: 0.5 }),
+    ratio('http 1 client / in-process engine', chosen(http)?.qps['1'], shardQps, 'HTTP QPS with 1 request at a time / shard in-process QPS (information)'),
+    ratio('http 8 clients / LanceDB', http8, lanceBest, 'HTTP QPS with 8 clients / LanceDB QPS (the better of its 1- and 8-client runs)', { min: 3 }),
+    ratio('worker RSS growth / (vectors + graph)', rssDelta, indexBytes, 'worker VmRSS after load minus before / size of the hnswlib index file written from the same vectors (the file holds the vectors and the graph)', { max: 1.3 }),
+    ratio('restart load speed-up over rebuild', hnsw?.buildSeconds, reload, 'hnswlib-node build time from the vectors / shard reopen-to-first-answer time', { min: 20 }),
+  ];
+}
+
+export function buildReport(input: {
+  startedAt: Date; params: DatasetParams; target: number; minSeconds: number; argv: string[]; groundTruthSeconds: number; results: SystemResult[];
+}): Report {
+  return {
+    date: input.startedAt.toISOString(),
+    machine: {
+      nproc: os.cpus().length,
+      cpu: cpuModel(),
+      ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+      node: process.version,
+      loadavgAtStart: loadavgAtStart.map((v) => Math.round(v * 100) / 100),
+      loadavgAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100),
+    },
+    command: ['npm run bench:search --', ...input.argv].join(' '),
+    dataset: input.params,
+    recallTarget: input.target,
+    minSecondsPerMeasurement: input.minSeconds,
+    groundTruthSeconds: input.groundTruthSeconds,
+    systems: input.results,
+    ratios: computeRatios(input.results),
+  };
+}
+
+const fmt = (v: number | undefined, digits = 0) => (v === undefined || Number.isNaN(v) ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmtRatio = (v: number) => (v >= 10 ? v.toFixed(1) : v >= 0.1 ? v.toFixed(2) : v.toPrecision(2));
+const mib = (b?: number) => (b === undefined ? '–' : `${fmt(b / 2 ** 20)} MiB`);
+
+/** Markdown, so the same text reads in a terminal and pastes into BENCHMARKS.md. */
+export function renderReport(r: Report): string {
+  const out: string[] = [];
+  const d = r.dataset;
+  out.push(`Search benchmark, ${r.date}`);
+  out.push(`machine: ${r.machine.nproc} cores, ${r.machine.cpu}, ${r.machine.ramGiB} GiB RAM, Node ${r.machine.node}; load average ${r.machine.loadavgAtStart.join(' ')} at start, ${r.machine.loadavgAtEnd.join(' ')} at end`);
+  out.push(`dataset: ${d.n} x ${d.dim} float32, ${d.clusters} Gaussian clusters (spread ${d.spread}), seed ${d.seed}; ${d.queries} queries from the same mixture; exact cosine top-10 by brute force`);
+  out.push(`each system: lowest search-effort setting reaching recall@10 >= ${r.recallTarget} (else its best recall); each QPS figure timed over >= ${r.minSecondsPerMeasurement} s of whole passes over the queries`);
+  out.push('');
+  out.push('| system | setting | recall@10 | QPS, 1 client | QPS, 8 clients | build / load s | notes |');
+  out.push('|---|---|---:|---:|---:|---:|---|');
+  for (const s of r.systems) {
+    const c = chosen(s);
+    if (s.status !== 'ok' || !c) {
+      out.push(`| ${LABELS[s.name] ?? s.name} | – | – | – | – | – | ${s.status}: ${s.reason ?? ''} |`);
+      continue;
+    }
+    const eight = c.qps['8'] !== undefined ? fmt(c.qps['8']) : s.name === 'http' || s.name === 'lancedb' ? '–' : 'same as 1 (sync)';
+    const miss = s.sweep?.reachedTarget ? '' : `target not reached; best recall shown. `;
+    out.push(`| ${LABELS[s.name] ?? s.name} | ${c.knob}=${c.value} | ${c.recall.toFixed(3)} | ${fmt(c.qps['1'])} | ${eight} | ${fmt(s.buildSeconds, 1)} | ${miss}|`);
+  }
+  out.push('');
+  out.push('Sweeps (recall@10 / QPS 1 client [/ 8 clients]):');
+  for (const s of r.systems.filter((x) => x.sweep)) {
+    const pts = s.sweep!.points.map((p) => `${p.value}: ${p.recall.toFixed(3)} / ${fmt(p.qps['1'])}${p.qps['8'] !== undefined ? ` / ${fmt(p.qps['8'])}` : ''}`);
+    out.push(`- ${s.name} (${s.sweep!.points[0]?.knob}): ${pts.join('; ')}`);
+  }
+  out.push('');
+  out.push('| ratio | value | target | result |');
+  out.push('|---|---:|---|---|');
+  for (const q of r.ratios) {
+    out.push(`| ${q.name} | ${q.value === undefined ? '–' : `${fmtRatio(q.value)}x`} | ${q.target ?? 'info'} | ${q.value === undefined ? 'not measured' : q.pass === undefined ? '' : q.pass ? 'pass' : 'FAIL'} |`);
+  }
+  const shard = ok(r.systems, 'shard');
+  const http = ok(r.systems, 'http');
+  const hnsw = ok(r.systems, 'hnswlib');
+  out.push('');
+  if (http) {
+    const h = http.details as { rssBefore?: number; rssAfterLoad?: number; rssAfterSearch?: number };
+    const delta = h.rssAfterLoad !== undefined && h.rssBefore !== undefined ? h.rssAfterLoad - h.rssBefore : undefined;
+    const nd = (http.details as { nodeDirect?: { ef: number; recall: number; qps: Record<string, number> } }).nodeDirect;
+    if (nd) out.push(`http split: the same searches sent straight to the worker's internal route (no api hop) at hnsw_ef=${nd.ef}: ${fmt(nd.qps['1'])} QPS with 1 client, ${fmt(nd.qps['8'])} with 8 (recall ${nd.recall.toFixed(3)})`);
+    out.push(`memory (f): worker VmRSS ${mib(h.rssBefore)} before load, ${mib(h.rssAfterLoad)} after, ${mib(h.rssAfterSearch)} after the searches; growth ${delta === undefined ? '–' : `${mib((delta / d.n) * 1e6)} per million vectors`}`);
+  }
+  if (hnsw) {
+    const x = hnsw.details as { indexFileBytes: number; rawVectorBytes: number };
+    out.push(`reference: raw vectors ${mib(x.rawVectorBytes)} (${mib((x.rawVectorBytes / d.n) * 1e6)} per million); hnswlib index file (vectors + graph) ${mib(x.indexFileBytes)} (${mib((x.indexFileBytes / d.n) * 1e6)} per million)`);
+  }
+  if (shard && hnsw) {
+    const x = shard.details as { reloadSeconds: number; checkpointSeconds: number; recallAfterReload: number; headToHead?: { shardEf: number; hnswlibEf: number; shardQps: number; hnswlibQps: number } };
+    const hh = x.headToHead;
+    if (hh) out.push(`engine vs library (b vs c), alternating back to back, medians of 3: shard ${fmt(hh.shardQps)} QPS at ef ${hh.shardEf}, hnswlib-node ${fmt(hh.hnswlibQps)} QPS at ef ${hh.hnswlibEf}`);
+    out.push(`restart (g): shard reopen to first answer ${fmt(x.reloadSeconds * 1000)} ms (checkpoint before close ${fmt(x.checkpointSeconds, 2)} s, recall after reopen ${x.recallAfterReload.toFixed(3)}) vs hnswlib rebuild ${fmt(hnsw.buildSeconds, 1)} s`);
+  }
+  const skippedOrFailed = r.systems.filter((s) => s.status !== 'ok');
+  if (skippedOrFailed.length) out.push(`not measured: ${skippedOrFailed.map((s) => `${s.name} (${s.status}: ${s.reason})`).join('; ')}`);
+  out.push('In-process engines (hnswlib, shard, pgvector) answer synchronously on the one JS thread: 8 clients in one process are the same as 1, so their single-thread QPS is the figure. Targets are information, never an exit status.');
+  return out.join('\n');
+}
+
+export function printReport(r: Report): void {
+  process.stdout.write(`${renderReport(r)}\n`);
+}
+
+export function writeReport(r: Report): string {
+  const dir = path.resolve(__dirname, '../results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `search-${r.date.slice(0, 19).replace(/:/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,110 @@
+import path from 'node:path';
+import { waitFor } from '../../../test/support/processes';
+import { row } from '../dataset';
+import { K } from '../ground-truth';
+import { rssBytes, seconds, sweep } from '../measure';
+import { HttpJson } from '../http-client';
+import { chooseBuild, startStack } from '../stack';
+import { HNSW_EF_CONSTRUCT, HNSW_M } from './hnswlib';
+import { EF_VALUES, type RunContext, type SystemResult, skipped } from './types';
+
+const COLLECTION = 'bench';
+/** Keeps an upsert body near 8 MB whatever the dimension (about 22 bytes a float in JSON). */
+const batchSize = (dim: number) => Math.max(100, Math.min(1000, Math.floor(8e6 / (dim * 22))));
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * (a) the full HTTP stack, api -> node -> shard, through the Qdrant-compatible routes,
+ * with 1 and 8 outstanding requests; and (f) the worker's resident memory before and
+ * after loading the vectors.
+ */
+export async function runHttp(ctx: RunContext): Promise<SystemResult> {
+  const build = chooseBuild(ctx.useDist, ctx.log);
+  if (typeof build === 'string') return skipped('http', build);
+  const { n, dim, queries } = ctx.data.params;
+
+  ctx.log('http stack: starting api and worker...');
+  const stack = await startStack(build, path.join(ctx.tmpDir, 'stack'), Math.max(n + 1000, 1_000_000), ctx.log);
+  try {
+    const headers = { 'api-key': stack.tenantKey };
+    const workerPid = stack.worker.child.pid!;
+    // The node may not have sent its first heartbeat yet: placement answers 503 until then.
+    await waitFor('the collection to be created', async () => {
+      const res = await stack.http.send('PUT', `/collections/${COLLECTION}`, {
+        vectors: { size: dim, distance: 'Cosine' },
+        hnsw_config: { m: HNSW_M, ef_construct: HNSW_EF_CONSTRUCT },
+      }, headers);
+      if (res.status === 503) return undefined;
+      if (res.status !== 200) throw new Error(`creating the collection answered ${res.status}: ${res.text}`);
+      return true;
+    }, 30_000, 250).catch((err) => {
+      throw new Error(`${(err as Error).message}\n--- worker log ---\n${stack.worker.log().slice(-3000)}`);
+    });
+    await settle(1000);
+    const rssBefore = rssBytes(workerPid);
+
+    const batch = batchSize(dim);
+    ctx.log(`  upserting ${n} points, batches of ${batch}, wait=true...`);
+    const started = performance.now();
+    for (let i = 0; i < n; i += batch) {
+      const points = [];
+      for (let id = i; id < Math.min(n, i + batch); id++) points.push({ id, vector: row(ctx.data.vectors, dim, id) });
+      const res = await stack.http.send('PUT', `/collections/${COLLECTION}/points?wait=true`, { points }, headers);
+      if (res.status !== 200) throw new Error(`upsert at ${i} answered ${res.status}: ${res.text.slice(0, 500)}`);
+    }
+    const buildSeconds = seconds(started);
+    ctx.log(`  upserted in ${buildSeconds.toFixed(1)} s`);
+    await settle(2000);
+    const rssAfterLoad = rssBytes(workerPid);
+
+    // Bodies are serialised once: the clients share the cores with the servers.
+    const vectorsJson = Array.from({ length: queries }, (_, q) => JSON.stringify(row(ctx.data.queries, dim, q)));
+    let ef = 64;
+    const search = async (q: number) => {
+      const body = `{"vector":${vectorsJson[q]},"limit":${K},"params":{"hnsw_ef":${ef}}}`;
+      const res = await stack.http.send('POST', `/collections/${COLLECTION}/points/search`, body, headers);
+      if (res.status !== 200) throw new Error(`search answered ${res.status}: ${res.text.slice(0, 500)}`);
+      return (res.body.result as { id: number }[]).map((p) => Number(p.id));
+    };
+    const sweepBase = { truth: ctx.truth, queries, concurrency: [1, 8], target: ctx.target, minSeconds: ctx.minSeconds, stopAtTarget: ctx.stopAtTarget };
+    const result = await sweep({
+      ...sweepBase,
+      knob: 'hnsw_ef',
+      values: EF_VALUES,
+      apply: (v) => {
+        ef = v;
+      },
+      search,
+      log: ctx.log,
+    });
+    const rssAfterSearch = rssBytes(workerPid);
+
+    // The same searches straight to the worker's internal route (no api, no auth, no
+    // placement look-up): splits the HTTP cost between the api hop and the node.
+    ef = result.chosen.value;
+    const node = new HttpJson(stack.nodeUrl);
+    const nodeHeaders = { authorization: `Bearer ${stack.nodeToken}` };
+    const nodeSearch = async (q: number) => {
+      const body = `{"collection":"${COLLECTION}","request":{"vector":${vectorsJson[q]},"limit":${K},"params":{"hnsw_ef":${ef}}}}`;
+      const res = await node.send('POST', `/internal/shards/${stack.tenantId}/ops/search`, body, nodeHeaders);
+      if (res.status !== 200) throw new Error(`node search answered ${res.status}: ${res.text.slice(0, 500)}`);
+      return (res.body.result as { id: number }[]).map((p) => Number(p.id));
+    };
+    const direct = await sweep({ ...sweepBase, knob: 'hnsw_ef', values: [ef], apply: () => undefined, search: nodeSearch, log: (l) => ctx.log(`  node direct:${l}`) });
+    node.close();
+    const nodeDirect = { ef, recall: direct.chosen.recall, qps: direct.chosen.qps };
+    const mb = (b?: number) => (b === undefined ? '?' : (b / 2 ** 20).toFixed(0));
+    ctx.log(`  worker RSS: ${mb(rssBefore)} MB before load, ${mb(rssAfterLoad)} MB after, ${mb(rssAfterSearch)} MB after the searches`);
+    return {
+      name: 'http',
+      status: 'ok',
+      setup: `api -> worker node -> libs/shard over HTTP/1.1 keep-alive (node:http client in the benchmark process, sharing the 2 cores); Qdrant routes, upsert batches of ${batch} with wait=true`,
+      buildSeconds,
+      sweep: result,
+      details: { rssBefore, rssAfterLoad, rssAfterSearch, upsertBatch: batch, nodeDirect },
+    };
+  } finally {
+    stack.http.close();
+    await stack.stop();
+  }
+}
