@@ -1,19 +1,11 @@
-import { DomainError } from '@hivehub/common';
+import { domainFailure } from '../testing/domain-failure';
 import { assertNewCollectionName, couldExist } from './collection-name';
 import { createCollectionSchema, toCreateConfig } from './collection.schema';
 import { parseWith } from './parse';
 
 const parse = (body: unknown) => toCreateConfig(parseWith(createCollectionSchema, body));
 
-function failure(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const failure = domainFailure;
 
 describe('PUT /collections/{name} body', () => {
   it('becomes the shard config, the vector hnsw_config winning over the collection one', () => {

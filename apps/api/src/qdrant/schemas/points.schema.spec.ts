@@ -1,19 +1,11 @@
-import { DomainError } from '@hivehub/common';
+import { domainFailure } from '../testing/domain-failure';
 import { waitQuery } from './common.schema';
 import { parseWith } from './parse';
 import { countSchema, deletePointsSchema, pointIdFromPath, retrieveSchema, scrollSchema, upsertSchema } from './points.schema';
 
 const UUID = '5c56c793-69f3-4fbf-87e6-c4bf54c28c26';
 
-function failure(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const failure = domainFailure;
 
 describe('upsert body', () => {
   it('takes a list of points, payload optional', () => {

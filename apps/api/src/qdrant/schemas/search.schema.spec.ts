@@ -1,16 +1,8 @@
-import { DomainError } from '@hivehub/common';
+import { domainFailure } from '../testing/domain-failure';
 import { parseWith } from './parse';
 import { queryBatchSchema, querySchema, searchBatchSchema, searchSchema } from './search.schema';
 
-function failure(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const failure = domainFailure;
 
 const filter = { must: [{ key: 'city', match: { value: 'Berlin' } }] };
 
