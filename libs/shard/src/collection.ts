@@ -13,7 +13,7 @@ import { writeCheckpoint } from './segment-writer';
 import { CollectionConfig, CollectionInfo, PointId, RetrievedPoint, ScoredPoint, ScrollResult, ShardError, WriteResult } from './types';
 import { WalWriter } from './wal';
 import { encodeDelete, encodeUpsert, UpsertBody } from './wal-record';
-import { applyDelete, applyUpsert, prepareUpsert } from './write-batch';
+import { applyDelete, applyUpsert, prepareUpsert, upsertByteDelta } from './write-batch';
 
 export interface CollectionLoadReport {
   loaded_graph: boolean;
@@ -21,14 +21,26 @@ export interface CollectionLoadReport {
   load_ms: number;
 }
 
-/** Admits new points against the tenant's quota (throws quota_exceeded) and holds them until applied. */
+/**
+ * Admits a write against the tenant's quotas (throws quota_exceeded) and holds what
+ * it adds until applied, so concurrent writers to other collections count it too.
+ */
 export interface PointQuota {
-  reserve(newPoints: number): QuotaReservation;
+  reserve(demand: QuotaDemand): QuotaReservation;
+}
+
+export interface QuotaDemand {
+  /** Ids the write adds. */
+  points: number;
+  /** Net change of stored bytes (may be negative); checked against max_bytes. */
+  bytes: number;
+  /** Sum of the per-point increases (>= bytes): what is held until applied. */
+  growthBytes: number;
 }
 
 export interface QuotaReservation {
-  /** These many reserved points are now counted by the collection itself. */
-  consume(points: number): void;
+  /** These many reserved points and bytes are now counted by the collection itself. */
+  consume(points: number, bytes: number): void;
   release(): void;
 }
 
@@ -91,6 +103,7 @@ export class Collection {
       status: 'green',
       config: { size: this.config.size, distance: this.config.distance, hnsw: { ...this.config.hnsw } },
       points_count: this.table.size,
+      stored_bytes: this.table.storedBytes,
       lsn: this.lsn,
       segments_count: this.segmentsCount,
     };
@@ -101,7 +114,8 @@ export class Collection {
     const lsn = await this.mutex.run(async () => {
       this.assertWritable();
       const newPoints = prepared.body.ids.reduce<number>((n, id) => (this.table.has(id) ? n : n + 1), 0);
-      const reservation = quota.reserve(newPoints);
+      const bytes = upsertByteDelta(this.table, prepared.body);
+      const reservation = quota.reserve({ points: newPoints, bytes: bytes.net, growthBytes: bytes.growth });
       try {
         if (prepared.body.ids.length === 0) return this.lsn;
         const lsn = this.lsn + 1;
@@ -204,7 +218,9 @@ export class Collection {
       const sliceStart = performance.now();
       let to = from;
       while (to < body.ids.length && performance.now() - sliceStart < APPLY_SLICE_MS) {
-        reservation.consume(applyUpsert(this.table, this.index, body, lsn, to, to + 1));
+        const bytesBefore = this.table.storedBytes;
+        const added = applyUpsert(this.table, this.index, body, lsn, to, to + 1);
+        reservation.consume(added, Math.max(0, this.table.storedBytes - bytesBefore));
         to++;
       }
       from = to;

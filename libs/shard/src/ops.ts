@@ -30,8 +30,12 @@ export interface ShardOps {
   getCollection: { args: { collection: string }; result: CollectionInfo };
   createCollection: { args: { collection: string; config: CreateCollectionConfig; max_collections?: number }; result: CollectionInfo };
   deleteCollection: { args: { collection: string }; result: { deleted: boolean } };
-  /** max_points: the tenant's vector quota across all its collections (quota_exceeded when passed, nothing written). */
-  upsert: { args: { collection: string; points: PointStruct[]; wait: boolean; max_points?: number }; result: WriteResult };
+  /**
+   * max_points: the tenant's vector quota across all its collections (quota_exceeded when passed, nothing written).
+   * max_bytes: the tenant's storage quota across all its collections, in bytes as `CollectionInfo.stored_bytes`
+   * counts them (per point: size × 4 + payload JSON UTF-8 length); quota_exceeded when passed, nothing written.
+   */
+  upsert: { args: { collection: string; points: PointStruct[]; wait: boolean; max_points?: number; max_bytes?: number }; result: WriteResult };
   deletePoints: { args: { collection: string; selector: PointsSelector; wait: boolean }; result: WriteResult };
   retrieve: { args: { collection: string } & RetrieveRequest; result: RetrievedPoint[] };
   search: { args: { collection: string; request: SearchRequest }; result: ScoredPoint[] };

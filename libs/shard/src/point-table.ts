@@ -8,12 +8,17 @@ import { Payload, PointId } from './types';
  * - every label below `highWater` is either live (has an id) or in `freeLabels`;
  * - a free label is marked deleted in the HNSW index and is reused before the
  *   high-water mark grows, so slots do not leak under churn;
- * - vectors are stored as the index stores them (Cosine: normalised).
+ * - vectors are stored as the index stores them (Cosine: normalised);
+ * - `payloadBytesTotal` is the sum of `payloadBytesByLabel` over live labels (free
+ *   labels hold 0), maintained on every set/delete so `storedBytes` is O(1).
  */
 export class PointTable {
   private readonly labelById = new Map<PointId, number>();
   private idByLabel: (PointId | undefined)[] = [];
   private payloadByLabel: Payload[] = [];
+  /** UTF-8 byte length of each live point's payload JSON text (as in the WAL / payloads.bin). */
+  private payloadBytesByLabel: number[] = [];
+  private payloadBytesTotal = 0;
   private versionByLabel: Float64Array;
   private vectors: Float32Array;
   private freeLabels: number[] = [];
@@ -29,23 +34,41 @@ export class PointTable {
   }
 
   /** Rebuilds a table from checkpoint arrays (lengths already checked against the manifest). */
-  static restore(dim: number, ids: (PointId | undefined)[], payloads: Payload[], versions: Float64Array, vectors: Float32Array): PointTable {
+  static restore(
+    dim: number,
+    ids: (PointId | undefined)[],
+    payloads: Payload[],
+    payloadBytes: number[],
+    versions: Float64Array,
+    vectors: Float32Array,
+  ): PointTable {
     const table = new PointTable(dim, Math.max(ids.length, 16));
     table.nextLabel = ids.length;
     table.idByLabel = ids;
     table.payloadByLabel = payloads;
+    table.payloadBytesByLabel = payloadBytes;
     table.versionByLabel.set(versions);
     table.vectors.set(vectors);
     for (let label = ids.length - 1; label >= 0; label--) {
       const id = ids[label];
-      if (id === undefined) table.freeLabels.push(label);
-      else table.labelById.set(id, label);
+      if (id === undefined) {
+        table.freeLabels.push(label);
+        payloadBytes[label] = 0;
+      } else {
+        table.labelById.set(id, label);
+        table.payloadBytesTotal += payloadBytes[label];
+      }
     }
     return table;
   }
 
   get size(): number {
     return this.labelById.size;
+  }
+
+  /** Bytes the live points store: per point `dim × 4` (float32 vector) + its payload JSON's UTF-8 length. */
+  get storedBytes(): number {
+    return this.labelById.size * this.dim * 4 + this.payloadBytesTotal;
   }
 
   /** Labels in use or free: every label below this exists in the HNSW index. */
@@ -67,6 +90,10 @@ export class PointTable {
 
   payloadAt(label: number): Payload {
     return this.payloadByLabel[label];
+  }
+
+  payloadBytesAt(label: number): number {
+    return this.payloadBytesByLabel[label] ?? 0;
   }
 
   versionAt(label: number): number {
@@ -91,7 +118,7 @@ export class PointTable {
     return { label: reused ? this.freeLabels[this.freeLabels.length - 1] : this.nextLabel, reused };
   }
 
-  set(id: PointId, label: number, vector: Float32Array, payload: Payload, version: number): void {
+  set(id: PointId, label: number, vector: Float32Array, payload: Payload, payloadBytes: number, version: number): void {
     if (!this.labelById.has(id)) {
       if (label === this.nextLabel) {
         this.ensureCapacity(label + 1);
@@ -107,6 +134,8 @@ export class PointTable {
     }
     this.vectors.set(vector, label * this.dim);
     this.payloadByLabel[label] = payload;
+    this.payloadBytesTotal += payloadBytes - (this.payloadBytesByLabel[label] ?? 0);
+    this.payloadBytesByLabel[label] = payloadBytes;
     this.versionByLabel[label] = version;
   }
 
@@ -117,6 +146,8 @@ export class PointTable {
     this.labelById.delete(id);
     this.idByLabel[label] = undefined;
     this.payloadByLabel[label] = EMPTY_PAYLOAD;
+    this.payloadBytesTotal -= this.payloadBytesByLabel[label] ?? 0;
+    this.payloadBytesByLabel[label] = 0;
     this.versionByLabel[label] = 0;
     this.vectors.fill(0, label * this.dim, (label + 1) * this.dim);
     this.freeLabels.push(label);

@@ -41,13 +41,13 @@ export async function loadCheckpoint(
   const labelsFile = path.join(dir, CHECKPOINT_FILES.labels);
   const ids: (PointId | undefined)[] = new Array(labels);
   for (let label = 0; label < labels; label++) ids[label] = readPointId(labelBytes, label * POINT_ID_BYTES, labelsFile);
-  const payloads = readPayloads(payloadBytes, ids, path.join(dir, CHECKPOINT_FILES.payloads));
+  const { payloads, lengths: payloadLengths } = readPayloads(payloadBytes, ids, path.join(dir, CHECKPOINT_FILES.payloads));
   const versions = new Float64Array(labels);
   versionBytes.copy(Buffer.from(versions.buffer));
   const vectors = new Float32Array(labels * dim);
   vectorsBytes.copy(Buffer.from(vectors.buffer));
 
-  const table = PointTable.restore(dim, ids, payloads, versions, vectors);
+  const table = PointTable.restore(dim, ids, payloads, payloadLengths, versions, vectors);
   if (table.size !== manifest.points_count) {
     throw new ShardError('corrupt', `${labelsFile}: holds ${table.size} points, manifest says ${manifest.points_count}`);
   }
@@ -108,14 +108,17 @@ function expectSize(dir: string, name: string, bytes: Buffer, expected: number):
   if (bytes.length !== expected) throw new ShardError('corrupt', `${path.join(dir, name)}: ${bytes.length} bytes, expected ${expected}`);
 }
 
-function readPayloads(bytes: Buffer, ids: (PointId | undefined)[], file: string): Payload[] {
+/** Parsed payloads and their stored UTF-8 JSON lengths (0 for free labels), by label. */
+function readPayloads(bytes: Buffer, ids: (PointId | undefined)[], file: string): { payloads: Payload[]; lengths: number[] } {
   const payloads: Payload[] = new Array(ids.length);
+  const lengths: number[] = new Array(ids.length);
   let at = 0;
   for (let label = 0; label < ids.length; label++) {
     if (at + 4 > bytes.length) throw new ShardError('corrupt', `${file}: ends before label ${label}`);
     const length = bytes.readUInt32LE(at);
     const end = at + 4 + length;
     if (end > bytes.length) throw new ShardError('corrupt', `${file}: ends inside label ${label}`);
+    lengths[label] = length;
     if (ids[label] !== undefined) {
       try {
         payloads[label] = parseStoredPayload(bytes.toString('utf8', at + 4, end));
@@ -130,5 +133,5 @@ function readPayloads(bytes: Buffer, ids: (PointId | undefined)[], file: string)
     at = end;
   }
   if (at !== bytes.length) throw new ShardError('corrupt', `${file}: ${bytes.length - at} stray bytes at the end`);
-  return payloads;
+  return { payloads, lengths };
 }

@@ -35,6 +35,8 @@ export class Shard implements ShardOpHandlers {
   private closing: Promise<void> | null = null;
   /** New points admitted by writes that are between their quota check and their apply. */
   private reservedPoints = 0;
+  /** Stored bytes the same writes add (their per-point increases), until applied. */
+  private reservedBytes = 0;
 
   private constructor(
     readonly tenantId: string,
@@ -113,7 +115,8 @@ export class Shard implements ShardOpHandlers {
   async upsert(args: ShardOpArgs<'upsert'>): Promise<ShardOpResult<'upsert'>> {
     const collection = this.collection(args);
     const maxPoints = optionalCount(args.max_points, 'max_points');
-    return collection.upsert(args.points, booleanOr(args.wait, 'wait', false), this.quota(maxPoints));
+    const maxBytes = optionalCount(args.max_bytes, 'max_bytes');
+    return collection.upsert(args.points, booleanOr(args.wait, 'wait', false), this.quota(maxPoints, maxBytes));
   }
 
   async deletePoints(args: ShardOpArgs<'deletePoints'>): Promise<ShardOpResult<'deletePoints'>> {
@@ -199,23 +202,42 @@ export class Shard implements ShardOpHandlers {
     return collection;
   }
 
-  private quota(maxPoints: number | undefined): PointQuota {
+  /**
+   * Checks a write against max_points / max_bytes, counting what concurrent writes
+   * to other collections have reserved, and reserves what it adds. Only growth is
+   * refused: a write that does not add points (or bytes) passes even over a limit.
+   */
+  private quota(maxPoints: number | undefined, maxBytes: number | undefined): PointQuota {
     return {
-      reserve: (newPoints) => {
+      reserve: ({ points: newPoints, bytes, growthBytes }) => {
         if (maxPoints !== undefined && newPoints > 0) {
           const total = this.totalPoints() + this.reservedPoints + newPoints;
           if (total > maxPoints) {
             throw new ShardError('quota_exceeded', `this write would bring the tenant to ${total} points, its limit is ${maxPoints}`);
           }
         }
-        let held = newPoints;
-        this.reservedPoints += held;
-        const give = (points: number) => {
-          const returned = Math.min(points, held);
-          held -= returned;
-          this.reservedPoints -= returned;
+        if (maxBytes !== undefined && bytes > 0) {
+          const total = this.totalStoredBytes() + this.reservedBytes + bytes;
+          if (total > maxBytes) {
+            throw new ShardError(
+              'quota_exceeded',
+              `this write needs ${bytes} more bytes of storage (vectors at 4 bytes per dimension + payload JSON) and would bring the tenant to ${total} bytes, its limit is ${maxBytes} bytes (max_bytes)`,
+            );
+          }
+        }
+        let heldPoints = newPoints;
+        let heldBytes = growthBytes;
+        this.reservedPoints += heldPoints;
+        this.reservedBytes += heldBytes;
+        const give = (points: number, bytes: number) => {
+          const returnedPoints = Math.min(points, heldPoints);
+          const returnedBytes = Math.min(bytes, heldBytes);
+          heldPoints -= returnedPoints;
+          heldBytes -= returnedBytes;
+          this.reservedPoints -= returnedPoints;
+          this.reservedBytes -= returnedBytes;
         };
-        return { consume: give, release: () => give(held) };
+        return { consume: give, release: () => give(heldPoints, heldBytes) };
       },
     };
   }
@@ -223,6 +245,13 @@ export class Shard implements ShardOpHandlers {
   private totalPoints(): number {
     let total = 0;
     for (const collection of this.collections.values()) total += collection.table.size;
+    return total;
+  }
+
+  /** O(collections): each table keeps its own total. */
+  private totalStoredBytes(): number {
+    let total = 0;
+    for (const collection of this.collections.values()) total += collection.table.storedBytes;
     return total;
   }
 

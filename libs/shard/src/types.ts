@@ -29,6 +29,12 @@ export interface CollectionInfo {
   status: 'green';
   config: CollectionConfig;
   points_count: number;
+  /**
+   * Bytes this collection stores for the tenant: per live point, `size × 4` (its
+   * float32 vector) + the UTF-8 byte length of its payload JSON (`{}` = 2). What
+   * upsert's `max_bytes` is checked against (summed over the tenant's collections).
+   */
+  stored_bytes: number;
   /** Last WAL sequence number applied to this collection. */
   lsn: number;
   /** Immutable segment files on disk (0 before the first checkpoint). */

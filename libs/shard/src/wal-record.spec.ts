@@ -5,6 +5,7 @@ describe('WAL records', () => {
     ids: [7, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'],
     vectors: Float32Array.from([1, 2, 3, 4, 5, 6]),
     payloads: [{ a: 'é' }, {}],
+    payloadBytes: [10, 2],
   };
   const upsert = encodeUpsert(Number.MAX_SAFE_INTEGER, 3, body, ['{"a":"é"}', '{}']);
 

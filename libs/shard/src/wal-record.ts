@@ -26,6 +26,8 @@ export interface UpsertBody {
   /** ids.length × dim float32, row i for ids[i]. */
   vectors: Float32Array;
   payloads: Payload[];
+  /** UTF-8 byte length of each point's payload JSON text as the record holds it. */
+  payloadBytes: number[];
 }
 
 export interface DeleteBody {
@@ -133,13 +135,15 @@ function decodeUpsertBody(body: Buffer, dim: number, where: string): UpsertBody 
   body.copy(Buffer.from(vectors.buffer), 0, at, at + count * dim * 4);
   at += count * dim * 4;
   const payloads: Payload[] = [];
+  const payloadBytes: number[] = [];
   for (let i = 0; i < count; i++) {
     const length = body.readUInt32LE(at);
     payloads.push(parseStoredPayload(body.toString('utf8', at + 4, at + 4 + length)));
+    payloadBytes.push(length);
     at += 4 + length;
   }
   if (at !== body.length) throw new ShardError('corrupt', `${where}: upsert record has ${body.length - at} stray bytes`);
-  return { ids, vectors, payloads };
+  return { ids, vectors, payloads, payloadBytes };
 }
 
 function decodeDeleteBody(body: Buffer, where: string): DeleteBody {

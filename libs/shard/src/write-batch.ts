@@ -33,15 +33,17 @@ export function prepareUpsert(points: unknown, config: CollectionConfig): Prepar
   const ids = [...byId.keys()];
   const vectors = new Float32Array(ids.length * config.size);
   const payloads: Payload[] = [];
+  const payloadBytes: number[] = [];
   const jsonTexts: string[] = [];
   let row = 0;
   for (const { vector, json } of byId.values()) {
     vectors.set(vector, row * config.size);
     payloads.push(parseStoredPayload(json));
+    payloadBytes.push(Buffer.byteLength(json, 'utf8'));
     jsonTexts.push(json);
     row++;
   }
-  return { body: { ids, vectors, payloads }, payloadJson: jsonTexts };
+  return { body: { ids, vectors, payloads, payloadBytes }, payloadJson: jsonTexts };
 }
 
 /**
@@ -59,16 +61,34 @@ export function applyUpsert(table: PointTable, index: HnswIndex, body: UpsertBod
     if (existing !== undefined) {
       // A payload-only change keeps the vector: skip hnswlib's costly neighbourhood repair.
       if (!sameVector(table.vectorAt(existing), vector)) index.replace(existing, Array.from(vector));
-      table.set(id, existing, vector, body.payloads[i], lsn);
+      table.set(id, existing, vector, body.payloads[i], body.payloadBytes[i], lsn);
     } else {
       const { label, reused } = table.nextFreeLabel();
       if (reused) index.reuse(label, Array.from(vector));
       else index.add(label, Array.from(vector));
-      table.set(id, label, vector, body.payloads[i], lsn);
+      table.set(id, label, vector, body.payloads[i], body.payloadBytes[i], lsn);
       added++;
     }
   }
   return added;
+}
+
+/**
+ * How an upsert would change the collection's stored bytes (see PointTable.storedBytes):
+ * `net` is the total change, `growth` the sum of the per-point increases only (what a
+ * quota reservation must hold so the shard's count never runs below the final total
+ * while the batch is applied point by point).
+ */
+export function upsertByteDelta(table: PointTable, body: UpsertBody): { net: number; growth: number } {
+  let net = 0;
+  let growth = 0;
+  for (let i = 0; i < body.ids.length; i++) {
+    const label = table.labelOf(body.ids[i]);
+    const delta = label === undefined ? table.dim * 4 + body.payloadBytes[i] : body.payloadBytes[i] - table.payloadBytesAt(label);
+    net += delta;
+    if (delta > 0) growth += delta;
+  }
+  return { net, growth };
 }
 
 export function applyDelete(table: PointTable, index: HnswIndex, ids: PointId[]): void {

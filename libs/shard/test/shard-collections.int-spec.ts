@@ -21,6 +21,7 @@ describe('ShardStore and collections', () => {
       status: 'green',
       config: { size: 4, distance: 'Dot', hnsw: { m: 8, ef_construct: 100, ef: 64 } },
       points_count: 0,
+      stored_bytes: 0,
       lsn: 0,
       segments_count: 0,
     });
