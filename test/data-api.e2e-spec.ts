@@ -22,7 +22,8 @@ describe('tenant data API (Qdrant-compatible HTTP)', () => {
     const stats = await call('GET', '/stats', { headers: bearer(key) });
     expect(stats.body).toMatchObject({ total_collections: 1, total_vectors: 3 });
     const usage = await call('GET', '/api/hub/usage', { headers: bearer(key) });
-    expect(usage.body.usage).toMatchObject({ collections: 1, vectors: 3 });
+    // Stored bytes: 4 dims x 4 bytes per vector plus the payload JSON {"i":n} (7 bytes).
+    expect(usage.body.usage).toMatchObject({ collections: 1, vectors: 3, storage_bytes: 3 * (16 + 7) });
   });
 
   it('acknowledges wait=false with 200 and never loses the write', async () => {
@@ -85,6 +86,22 @@ describe('tenant data API (Qdrant-compatible HTTP)', () => {
     expect(tooMany.status).toBe(429);
     expect((await call('POST', `${docs()}/points/count`, { headers: bearer(key), json: {} })).body.result.count).toBe(0);
     expect((await call('PUT', `${docs()}/points?wait=true`, { headers: bearer(key), json: { points: vectorsOf(5) } })).status).toBe(200);
+  });
+
+  it('enforces the storage quota (vectors + payload bytes) with 429 and writes nothing past it', async () => {
+    const tenant = await createTenant({ plan: { max_storage_bytes: 200 } });
+    const { key } = await createKey(tenant.id);
+    await call('PUT', docs(), { headers: bearer(key), json: { vectors: { size: 4, distance: 'Cosine' } } });
+    const big = await call('PUT', `${docs()}/points?wait=true`, {
+      headers: bearer(key),
+      json: { points: [{ id: 1, vector: [1, 2, 3, 4], payload: { text: 'x'.repeat(300) } }] },
+    });
+    expect(big.status).toBe(429);
+    expect(big.body.status.error).toContain('max_bytes');
+    expect((await call('POST', `${docs()}/points/count`, { headers: bearer(key), json: {} })).body.result.count).toBe(0);
+    const small = await call('PUT', `${docs()}/points?wait=true`, { headers: bearer(key), json: { points: vectorsOf(5) } });
+    expect(small.status).toBe(200);
+    expect((await call('GET', '/api/hub/usage', { headers: bearer(key) })).body.usage.storage_bytes).toBe(5 * (16 + 7));
   });
 
   it('needs the write scope to write and answers auth errors in Qdrant shape', async () => {

@@ -12,9 +12,10 @@ export interface TenantUsage {
 }
 
 /**
- * A tenant's limits next to what it uses. Collections and vectors come from the
- * tenant's shard (a tenant without a placement has none, and asking must not place
- * it); backups and their bytes are counted once backups exist.
+ * A tenant's limits next to what it uses. Collections, vectors and stored bytes
+ * (vectors at 4 bytes a dimension + payload JSON) come from the tenant's shard (a
+ * tenant without a placement has none, and asking must not place it); backups and
+ * their bytes are counted once backups exist.
  */
 @Injectable()
 export class UsageService {
@@ -29,6 +30,7 @@ export class UsageService {
     const collections = await this.dataPlane.call(tenant, 'listCollections', {});
     usage.collections = collections.length;
     usage.vectors = collections.reduce((sum, c) => sum + c.points_count, 0);
+    usage.storage_bytes = collections.reduce((sum, c) => sum + c.stored_bytes, 0);
     return usage;
   }
 

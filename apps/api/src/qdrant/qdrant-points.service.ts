@@ -23,7 +23,13 @@ export class QdrantPointsService {
   /** The tenant's plan caps its vectors across all collections; the shard refuses a write past it, writing nothing. */
   upsert(tenant: Tenant, collection: string, points: PointStruct[], wait: boolean): Promise<WriteResult> {
     assertCouldExist(collection);
-    return this.dataPlane.call(tenant, 'upsert', { collection, points, wait, max_points: Number(tenant.maxVectors) });
+    return this.dataPlane.call(tenant, 'upsert', {
+      collection,
+      points,
+      wait,
+      max_points: Number(tenant.maxVectors),
+      max_bytes: Number(tenant.maxStorageBytes),
+    });
   }
 
   delete(tenant: Tenant, collection: string, selector: PointsSelector, wait: boolean): Promise<WriteResult> {

@@ -11,6 +11,7 @@ const info = (name: string, points: number, size = 4): CollectionInfo => ({
   points_count: points,
   lsn: 9,
   segments_count: 2,
+  stored_bytes: points * size * 4,
 });
 
 describe('collection info in Qdrant shape', () => {

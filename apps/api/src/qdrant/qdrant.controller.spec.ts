@@ -50,11 +50,11 @@ describe('Qdrant routes over a fake data plane', () => {
     expect(dataPlane.calls).toEqual([]);
   });
 
-  it('upserts with wait=false as a 200 "acknowledged", and wait=true as "completed", passing the vector quota', async () => {
+  it('upserts with wait=false as a 200 "acknowledged", and wait=true as "completed", passing the vector and storage quotas', async () => {
     await createDocs();
     const acknowledged = await http().put('/collections/docs/points?wait=false').set(rw).send({ points: [{ id: 1, vector: [1, 0] }] }).expect(200);
     expect(acknowledged.body).toEqual({ result: { operation_id: 1, status: 'acknowledged' }, status: 'ok', time: expect.any(Number) });
-    expect(dataPlane.lastArgs('upsert')).toEqual({ collection: 'docs', points: [{ id: 1, vector: [1, 0] }], wait: false, max_points: 1000 });
+    expect(dataPlane.lastArgs('upsert')).toEqual({ collection: 'docs', points: [{ id: 1, vector: [1, 0] }], wait: false, max_points: 1000, max_bytes: 1_000_000 });
 
     const absent = await http().put('/qdrant/collections/docs/points').set(rw).send({ batch: { ids: [2], vectors: [[0, 1]] } }).expect(200);
     expect(absent.body.result.status).toBe('acknowledged');

@@ -17,7 +17,7 @@ import { validationPipe } from '../../http/validation.pipe';
 import { DataPlane } from '../data-plane.port';
 import { QdrantModule } from '../qdrant.module';
 
-export const TENANT = { id: 'tenant-1', name: 'acme', status: 'active', maxCollections: 3, maxVectors: BigInt(1000) } as unknown as Tenant;
+export const TENANT = { id: 'tenant-1', name: 'acme', status: 'active', maxCollections: 3, maxVectors: BigInt(1000), maxStorageBytes: BigInt(1_000_000) } as unknown as Tenant;
 
 /** Keys the fake auth accepts: rw (read + write), ro (read only); "suspended" is a suspended tenant's key. */
 const KEYS: Record<string, Scope[]> = { rw: ['read', 'write'], ro: ['read'] };
@@ -82,7 +82,7 @@ export class FakeDataPlane extends DataPlane {
     if (this.collections.has(collection)) throw new DomainError('conflict', `Collection \`${collection}\` already exists!`);
     if (max_collections !== undefined && this.collections.size >= max_collections) throw new DomainError('quota_exceeded', 'collection limit reached');
     const hnsw = { m: 16, ef_construct: 100, ef: 64, ...config.hnsw };
-    const info = { name: collection, status: 'green' as const, config: { size: config.size, distance: config.distance, hnsw }, lsn: 0, segments_count: 0 };
+    const info = { name: collection, status: 'green' as const, config: { size: config.size, distance: config.distance, hnsw }, lsn: 0, segments_count: 0, stored_bytes: 0 };
     this.collections.set(collection, { info, points: new Map() });
     return this.view(this.collections.get(collection)!);
   }
