@@ -4,7 +4,7 @@ import { HierarchicalNSW } from 'hnswlib-node';
 import { row } from '../dataset';
 import { K } from '../ground-truth';
 import { seconds, sweep } from '../measure';
-import { EF_VALUES, type RunContext, type SystemResult } from './types';
+import { EF_VALUES, type RunContext, type SystemResult, sweepSettings } from './types';
 
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCT = 100;
@@ -35,13 +35,9 @@ export async function runHnswlib(ctx: RunContext): Promise<SystemResult> {
     values: EF_VALUES,
     apply: (ef) => index.setEf(ef),
     search: (q) => index.searchKnn(qs[q], K).neighbors,
-    truth: ctx.truth,
+    ...sweepSettings(ctx),
     queries,
     concurrency: [1],
-    target: ctx.target,
-    minSeconds: ctx.minSeconds,
-    stopAtTarget: ctx.stopAtTarget,
-    log: ctx.log,
   });
   ctx.baseline = { chosenEf: result.chosen.value, setEf: (ef) => index.setEf(ef), search: (q) => index.searchKnn(qs[q], K).neighbors };
   return {

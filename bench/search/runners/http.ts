@@ -6,7 +6,7 @@ import { rssBytes, seconds, sweep } from '../measure';
 import { HttpJson } from '../http-client';
 import { chooseBuild, startStack } from '../stack';
 import { HNSW_EF_CONSTRUCT, HNSW_M } from './hnswlib';
-import { EF_VALUES, type RunContext, type SystemResult, skipped } from './types';
+import { EF_VALUES, type RunContext, type SystemResult, skipped, sweepSettings } from './types';
 
 const COLLECTION = 'bench';
 /** Keeps an upsert body near 8 MB whatever the dimension (about 22 bytes a float in JSON). */
@@ -66,7 +66,7 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
       if (res.status !== 200) throw new Error(`search answered ${res.status}: ${res.text.slice(0, 500)}`);
       return (res.body.result as { id: number }[]).map((p) => Number(p.id));
     };
-    const sweepBase = { truth: ctx.truth, queries, concurrency: [1, 8], target: ctx.target, minSeconds: ctx.minSeconds, stopAtTarget: ctx.stopAtTarget };
+    const sweepBase = { ...sweepSettings(ctx), queries, concurrency: [1, 8] };
     const result = await sweep({
       ...sweepBase,
       knob: 'hnsw_ef',
@@ -75,7 +75,6 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
         ef = v;
       },
       search,
-      log: ctx.log,
     });
     const rssAfterSearch = rssBytes(workerPid);
 

@@ -3,7 +3,7 @@ import { row } from '../dataset';
 import { K } from '../ground-truth';
 import { seconds, sweep } from '../measure';
 import { HNSW_EF_CONSTRUCT, HNSW_M } from './hnswlib';
-import { EF_VALUES, type RunContext, type SystemResult } from './types';
+import { EF_VALUES, type RunContext, type SystemResult, sweepSettings } from './types';
 
 const INSERT_BATCH = 20_000;
 
@@ -57,13 +57,9 @@ export async function runLanceDb(ctx: RunContext): Promise<SystemResult> {
       ef = v;
     },
     search,
-    truth: ctx.truth,
+    ...sweepSettings(ctx),
     queries,
     concurrency: [1, 8],
-    target: ctx.target,
-    minSeconds: ctx.minSeconds,
-    stopAtTarget: ctx.stopAtTarget,
-    log: ctx.log,
   });
   table.close();
   db.close();

@@ -2,7 +2,7 @@ import { row } from '../dataset';
 import { K } from '../ground-truth';
 import { seconds, sweep } from '../measure';
 import { HNSW_EF_CONSTRUCT, HNSW_M } from './hnswlib';
-import { EF_VALUES, type RunContext, type SystemResult } from './types';
+import { EF_VALUES, type RunContext, type SystemResult, sweepSettings } from './types';
 
 /**
  * (e) pgvector's HNSW inside PGlite: PostgreSQL compiled to WASM, in memory, one
@@ -44,13 +44,9 @@ export async function runPgvector(ctx: RunContext): Promise<SystemResult> {
       values: EF_VALUES,
       apply: (v) => pg.exec(`SET hnsw.ef_search = ${v}`).then(() => undefined),
       search: async (q) => (await pg.query<{ id: number }>(`SELECT id FROM items ORDER BY embedding <=> $1 LIMIT ${K}`, [qs[q]])).rows.map((r) => r.id),
-      truth: ctx.truth,
+      ...sweepSettings(ctx),
       queries,
       concurrency: [1],
-      target: ctx.target,
-      minSeconds: ctx.minSeconds,
-      stopAtTarget: ctx.stopAtTarget,
-      log: ctx.log,
     });
     return {
       name: 'pgvector',

@@ -3,7 +3,7 @@ import { row } from '../dataset';
 import { K, recallAtK } from '../ground-truth';
 import { interleavedQps, seconds, sweep } from '../measure';
 import { HNSW_EF_CONSTRUCT, HNSW_M } from './hnswlib';
-import { EF_VALUES, type RunContext, type SystemResult, skipped } from './types';
+import { EF_VALUES, type RunContext, type SystemResult, skipped, sweepSettings } from './types';
 
 /**
  * The part of the libs/shard contract (ops.ts, types.ts) this benchmark uses, written
@@ -76,13 +76,9 @@ export async function runShard(ctx: RunContext): Promise<SystemResult> {
       ef = v;
     },
     search,
-    truth: ctx.truth,
+    ...sweepSettings(ctx),
     queries,
     concurrency: [1],
-    target: ctx.target,
-    minSeconds: ctx.minSeconds,
-    stopAtTarget: ctx.stopAtTarget,
-    log: ctx.log,
   });
 
   // Each at its own lowest ef reaching the target, same queries, alternating with

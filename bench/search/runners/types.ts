@@ -16,6 +16,11 @@ export interface RunContext {
   baseline?: { chosenEf: number; setEf(ef: number): void; search: SearchFn };
 }
 
+/** The sweep settings every runner takes from the run as they are. */
+export function sweepSettings(ctx: RunContext) {
+  return { truth: ctx.truth, target: ctx.target, minSeconds: ctx.minSeconds, stopAtTarget: ctx.stopAtTarget, log: ctx.log };
+}
+
 /** What every system reports; extra figures go in `details`. */
 export interface SystemResult {
   name: string;

@@ -55,11 +55,6 @@ export function loadDotEnv(file = '.env'): void {
   if (existsSync(file)) process.loadEnvFile(file);
 }
 
-/** True when running under the project's test runner (jest sets JEST_WORKER_ID). */
-export function isTestRun(): boolean {
-  return process.env.JEST_WORKER_ID !== undefined;
-}
-
 // Shared field parsers -------------------------------------------------------
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);

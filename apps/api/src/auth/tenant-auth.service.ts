@@ -54,6 +54,7 @@ export class TenantAuthService {
   private recordUse(tenantId: string, keyId: string, now: Date): void {
     const last = this.lastTouched.get(keyId) ?? 0;
     if (now.getTime() - last < 60_000) return;
+    if (this.lastTouched.size >= 100_000) this.lastTouched.clear();
     this.lastTouched.set(keyId, now.getTime());
     this.apiKeys.touchLastUsed(tenantId, keyId, now).catch((err: Error) => {
       this.logger.warn(`could not record last use of key ${keyId}: ${err.message}`);
