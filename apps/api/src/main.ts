@@ -1,13 +1,11 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger } from '@hivehub/common';
 import { ConfigError, loadDotEnv } from '@hivehub/config';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { jsonBodyMiddleware } from './http/json-body.middleware';
-import { requestIdMiddleware } from './http/request-id.middleware';
-import { validationPipe } from './http/validation.pipe';
+import { configureHttpApp, httpAdapter } from './http/http-app';
 import { mountOpenApi } from './openapi';
 import { loadApiSettings } from './settings';
 
@@ -15,9 +13,8 @@ async function bootstrap(): Promise<void> {
   loadDotEnv();
   const settings = loadApiSettings();
   const logger = createLogger(settings.log, 'api');
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.with(settings), { logger, bodyParser: false });
-  app.use(requestIdMiddleware, jsonBodyMiddleware(settings.api.bodyLimit));
-  app.useGlobalPipes(validationPipe());
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(settings), httpAdapter(settings.api.bodyLimit), { logger, bodyParser: false });
+  configureHttpApp(app);
   app.enableShutdownHooks();
   mountOpenApi(app);
   await app.listen(settings.api.port, settings.api.host);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -7,6 +8,7 @@ import { ConfigError, loadDotEnv } from '@hivehub/config';
 import { JobRunner } from './jobs/job-runner.service';
 import { NodeRegistration } from './node/node-registration.service';
 import { loadWorkerSettings } from './settings';
+import { InternalShardsRoute } from './shards/internal-shards.route';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
@@ -14,15 +16,27 @@ async function bootstrap(): Promise<void> {
   const settings = loadWorkerSettings();
   const logger = createLogger(settings.log, 'worker');
   const app = await NestFactory.create<NestExpressApplication>(WorkerModule.with(settings), { logger, bodyParser: false });
-  // Upserts arrive here whole from the api, which enforces the public BODY_LIMIT.
-  app.useBodyParser('json', { limit: '256mb' });
   app.enableShutdownHooks();
+  serveFirst(app.getHttpServer(), app.get(InternalShardsRoute));
   await app.listen(settings.worker.port, settings.worker.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const address = settings.worker.advertiseUrl ?? `http://${settings.worker.host}:${port}`;
   // Register only once the internal port answers, then take jobs.
   await app.get(NodeRegistration).start(address);
   app.get(JobRunner).start();
+}
+
+/**
+ * Puts the hot internal data route in front of Nest on the same server: its requests
+ * never enter Express; every other request does, as before.
+ */
+function serveFirst(server: Server, route: InternalShardsRoute): void {
+  const nest = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (route.matches(req.url)) route.serve(req, res);
+    else for (const listener of nest) listener(req, res);
+  });
 }
 
 bootstrap().catch((err) => {

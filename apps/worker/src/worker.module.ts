@@ -8,8 +8,8 @@ import { JobRunner } from './jobs/job-runner.service';
 import { NodePingHandler } from './jobs/node-ping.handler';
 import { NodeIdentity } from './node/node-identity.provider';
 import { NodeRegistration } from './node/node-registration.service';
-import { InternalShardsController } from './shards/internal-shards.controller';
-import { NodeTokenGuard } from './shards/node-token.guard';
+import { InternalShardsRoute } from './shards/internal-shards.route';
+import { NodeToken } from './shards/node-token';
 import { ShardHost } from './shards/shard-host.service';
 import type { WorkerSettings } from './settings';
 
@@ -22,13 +22,14 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(settings), DbModule, StorageModule, DiscoveryModule],
-      controllers: [InternalHealthController, InternalShardsController],
+      controllers: [InternalHealthController],
       providers: [
         { provide: NodeIdentity, useValue: NodeIdentity.resolve(settings.worker) },
         NodeRegistration,
         JobRunner,
         ShardHost,
-        NodeTokenGuard,
+        NodeToken,
+        InternalShardsRoute,
         ...(handlers as never[]),
       ],
     };

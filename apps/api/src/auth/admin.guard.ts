@@ -1,6 +1,6 @@
 import { applyDecorators, CanActivate, ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { HttpRequest } from '../http/http-request';
 import { DomainError } from '@hivehub/common';
 import { AdminTokenService } from './admin-token.service';
 import { bearerToken } from './credentials';
@@ -10,7 +10,7 @@ export class AdminGuard implements CanActivate {
   constructor(private readonly adminToken: AdminTokenService) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const token = bearerToken(context.switchToHttp().getRequest<Request>());
+    const token = bearerToken(context.switchToHttp().getRequest<HttpRequest>());
     if (!token) throw new DomainError('unauthorized', 'admin routes need Authorization: Bearer <admin token>');
     if (!this.adminToken.matches(token)) throw new DomainError('unauthorized', 'invalid admin token');
     return true;

@@ -1,12 +1,12 @@
-import type { Request } from 'express';
+import { header, type HttpRequest } from '../http/http-request';
 
-export function bearerToken(req: Request): string | undefined {
-  const header = req.header('authorization');
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+export function bearerToken(req: HttpRequest): string | undefined {
+  const value = header(req, 'authorization');
+  const match = value ? /^Bearer\s+(\S+)\s*$/i.exec(value) : null;
   return match?.[1];
 }
 
 /** A tenant key from `Authorization: Bearer` or from Qdrant's `api-key` header. */
-export function presentedApiKey(req: Request): string | undefined {
-  return bearerToken(req) ?? req.header('api-key')?.trim() ?? undefined;
+export function presentedApiKey(req: HttpRequest): string | undefined {
+  return bearerToken(req) ?? header(req, 'api-key')?.trim() ?? undefined;
 }

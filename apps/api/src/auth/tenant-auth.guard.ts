@@ -1,7 +1,7 @@
 import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { header, type HttpRequest } from '../http/http-request';
 import { DomainError } from '@hivehub/common';
 import { presentedApiKey } from './credentials';
 import type { Principal } from './principal';
@@ -22,11 +22,11 @@ export class TenantAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    const serviceKey = req.header('x-hivehub-service');
+    const req = context.switchToHttp().getRequest<HttpRequest & { principal?: Principal }>();
+    const serviceKey = header(req, 'x-hivehub-service');
     let principal: Principal;
     if (serviceKey !== undefined) {
-      principal = await this.auth.authenticateService(serviceKey, req.header('x-hivehub-user-id'));
+      principal = await this.auth.authenticateService(serviceKey, header(req, 'x-hivehub-user-id'));
     } else {
       const key = presentedApiKey(req);
       if (!key) {

@@ -1,6 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { ReadinessService } from './readiness.service';
 
 @ApiTags('health')
@@ -16,7 +15,7 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL, Redis, object storage and at least one live worker node; 503 otherwise' })
-  async ready(@Res({ passthrough: true }) res: Response) {
+  async ready(@Res({ passthrough: true }) res: { status(code: number): unknown }) {
     const report = await this.readiness.check();
     res.status(report.status === 'ready' ? 200 : 503);
     return report;

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
 import { DomainError, type ErrorCode } from '@hivehub/common';
 import { isQdrantPath, qdrantErrorReply } from '../qdrant/qdrant-error';
-import { requestIdOf } from './request-id.middleware';
+import { requestIdOf } from './request-id';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'bad_request',
@@ -24,24 +24,26 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
+    const req = http.getRequest<{ method: string; url: string }>();
+    const { httpAdapter } = this.adapterHost;
     // Qdrant-compatible routes keep Qdrant's envelope even for errors raised before
     // routing (malformed JSON, unknown route), which only this global filter sees.
-    if (isQdrantPath(req.originalUrl)) {
-      const reply = qdrantErrorReply(exception);
-      if (reply.status >= 500) this.logger.error(`${req.method} ${req.originalUrl} failed: ${(exception as Error)?.stack ?? exception}`);
-      res.status(reply.status).json(reply.body);
+    if (isQdrantPath(req.url)) {
+      const reply = qdrantErrorReply(fromFramework(exception));
+      if (reply.status >= 500) this.logger.error(`${req.method} ${req.url} failed: ${(exception as Error)?.stack ?? exception}`);
+      httpAdapter.reply(http.getResponse(), reply.body, reply.status);
       return;
     }
-    const { status, code, message, details } = this.describe(exception);
+    const { status, code, message, details } = this.describe(fromFramework(exception));
     if (status >= 500) {
-      this.logger.error(`${req.method} ${req.originalUrl} failed: ${(exception as Error)?.stack ?? exception}`);
+      this.logger.error(`${req.method} ${req.url} failed: ${(exception as Error)?.stack ?? exception}`);
     }
     const requestId = requestIdOf(req);
-    res.status(status).json({ error: { code, message, requestId, ...(details ? { details } : {}) } });
+    httpAdapter.reply(http.getResponse(), { error: { code, message, requestId, ...(details ? { details } : {}) } }, status);
   }
 
   private describe(exception: unknown): { status: number; code: ErrorCode; message: string; details?: unknown } {
@@ -60,4 +62,15 @@ export class ErrorFilter implements ExceptionFilter {
     }
     return { status: 500, code: 'internal', message: 'internal error; the request id identifies it in the logs' };
   }
+}
+
+/**
+ * Fastify's own 4xx errors (body over BODY_LIMIT, a malformed request) as the
+ * HttpExceptions they are; anything else unchanged.
+ */
+export function fromFramework(exception: unknown): unknown {
+  const e = exception as { statusCode?: unknown; code?: unknown; message?: string };
+  if (typeof e?.code !== 'string' || !e.code.startsWith('FST_') || typeof e.statusCode !== 'number' || e.statusCode >= 500) return exception;
+  const message = e.statusCode === 413 ? 'request body is larger than BODY_LIMIT allows' : (e.message ?? 'bad request');
+  return new HttpException({ message }, e.statusCode);
 }

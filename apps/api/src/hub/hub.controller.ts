@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
-import type { Request } from 'express';
+import { header, type HttpRequest } from '../http/http-request';
 import { DomainError } from '@hivehub/common';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { TenantAuthService } from '../auth/tenant-auth.service';
@@ -34,12 +34,12 @@ export class HubController {
   @Post('validate-key')
   @HttpCode(200)
   @ApiOperation({ summary: 'Which tenant and scopes a key grants; 401 for an unknown, revoked or expired key' })
-  async validateKey(@Body() dto: ValidateKeyDto, @Req() req: Request): Promise<ValidateKeyResponse> {
-    const serviceKey = req.header('x-hivehub-service');
+  async validateKey(@Body() dto: ValidateKeyDto, @Req() req: HttpRequest): Promise<ValidateKeyResponse> {
+    const serviceKey = header(req, 'x-hivehub-service');
     const key = dto.key ?? presentedApiKey(req);
     let principal: Principal;
     if (dto.key === undefined && serviceKey !== undefined) {
-      principal = await this.auth.authenticateService(serviceKey, req.header('x-hivehub-user-id'));
+      principal = await this.auth.authenticateService(serviceKey, header(req, 'x-hivehub-user-id'));
     } else if (key) {
       principal = await this.auth.authenticateKey(key);
     } else {

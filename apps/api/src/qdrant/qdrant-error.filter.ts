@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { requestIdOf } from '../http/request-id.middleware';
+import { HttpAdapterHost } from '@nestjs/core';
+import { fromFramework } from '../http/error.filter';
+import { requestIdOf } from '../http/request-id';
 import { elapsedSeconds } from './qdrant-envelope';
 import { qdrantErrorReply } from './qdrant-error';
 
@@ -13,14 +14,15 @@ import { qdrantErrorReply } from './qdrant-error';
 export class QdrantErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('qdrant');
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
-    const reply = qdrantErrorReply(exception, elapsedSeconds(req));
+    const req = host.switchToHttp().getRequest<{ method: string; url: string }>();
+    const reply = qdrantErrorReply(fromFramework(exception), elapsedSeconds(req));
     if (reply.status >= 500) {
       const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
-      this.logger.error(`${req.method} ${req.originalUrl} failed (request ${requestIdOf(req) ?? '-'}): ${detail}`);
+      this.logger.error(`${req.method} ${req.url} failed (request ${requestIdOf(req) ?? '-'}): ${detail}`);
     }
-    res.status(reply.status).json(reply.body);
+    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), reply.body, reply.status);
   }
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { HttpRequest } from '../http/http-request';
 import { AdminOnly } from '../auth/admin.guard';
-import { requestIdOf } from '../http/request-id.middleware';
+import { requestIdOf } from '../http/request-id';
 import { ApiKeysService } from './api-keys.service';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 import { apiKeyView } from './views';
@@ -16,7 +16,7 @@ export class AdminApiKeysController {
 
   @Post()
   @ApiOperation({ summary: 'Create a key; the response holds the full key, shown this once only' })
-  async create(@Param('tenantId') tenantId: string, @Body() dto: CreateApiKeyDto, @Req() req: Request) {
+  async create(@Param('tenantId') tenantId: string, @Body() dto: CreateApiKeyDto, @Req() req: HttpRequest) {
     const { row, key } = await this.apiKeys.create(tenantId, dto, 'admin', requestIdOf(req));
     return { ...apiKeyView(row), key };
   }
@@ -30,7 +30,7 @@ export class AdminApiKeysController {
   @Delete(':keyId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a key: it fails with 401 from now on' })
-  async revoke(@Param('tenantId') tenantId: string, @Param('keyId') keyId: string, @Req() req: Request) {
+  async revoke(@Param('tenantId') tenantId: string, @Param('keyId') keyId: string, @Req() req: HttpRequest) {
     await this.apiKeys.revoke(tenantId, keyId, 'admin', requestIdOf(req));
   }
 }

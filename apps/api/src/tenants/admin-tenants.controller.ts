@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { HttpRequest } from '../http/http-request';
 import { AuditRepository } from '@hivehub/db';
 import { AdminOnly } from '../auth/admin.guard';
 import { parseLimit } from '../http/pagination';
-import { requestIdOf } from '../http/request-id.middleware';
+import { requestIdOf } from '../http/request-id';
 import { CreateTenantDto, UpdateTenantDto } from './dto/create-tenant.dto';
 import { TenantsService } from './tenants.service';
 import { tenantView } from './views';
@@ -21,7 +21,7 @@ export class AdminTenantsController {
   @Post()
   @ApiOperation({ summary: 'Create a tenant' })
   @ApiConflictResponse({ description: 'name or id taken' })
-  async create(@Body() dto: CreateTenantDto, @Req() req: Request) {
+  async create(@Body() dto: CreateTenantDto, @Req() req: HttpRequest) {
     return tenantView(await this.tenants.create(dto, requestIdOf(req)));
   }
 
@@ -44,28 +44,28 @@ export class AdminTenantsController {
 
   @Patch(':id')
   @ApiOperation({ summary: "Rename a tenant or change its plan's limits" })
-  async update(@Param('id') id: string, @Body() dto: UpdateTenantDto, @Req() req: Request) {
+  async update(@Param('id') id: string, @Body() dto: UpdateTenantDto, @Req() req: HttpRequest) {
     return tenantView(await this.tenants.update(id, dto, requestIdOf(req)));
   }
 
   @Post(':id/suspend')
   @HttpCode(200)
   @ApiOperation({ summary: 'Suspend a tenant: its keys and service calls get 403 until resumed' })
-  async suspend(@Param('id') id: string, @Req() req: Request) {
+  async suspend(@Param('id') id: string, @Req() req: HttpRequest) {
     return tenantView(await this.tenants.setStatus(id, 'suspended', requestIdOf(req)));
   }
 
   @Post(':id/resume')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a suspended tenant' })
-  async resume(@Param('id') id: string, @Req() req: Request) {
+  async resume(@Param('id') id: string, @Req() req: HttpRequest) {
     return tenantView(await this.tenants.setStatus(id, 'active', requestIdOf(req)));
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a tenant (soft): it disappears from every API and its keys are revoked' })
-  async delete(@Param('id') id: string, @Req() req: Request) {
+  async delete(@Param('id') id: string, @Req() req: HttpRequest) {
     await this.tenants.delete(id, requestIdOf(req));
   }
 

@@ -1,6 +1,7 @@
 // Test support for this folder's specs (no jest globals, so it compiles with the app).
 import { Global, type INestApplication, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { DomainError } from '@hivehub/common';
 import type { Tenant } from '@hivehub/db';
@@ -11,9 +12,7 @@ import type { Principal } from '../../auth/principal';
 import type { Scope } from '../../auth/scopes';
 import { DataPlaneModule } from '../../data-plane/data-plane.module';
 import { ErrorFilter } from '../../http/error.filter';
-import { jsonBodyMiddleware } from '../../http/json-body.middleware';
-import { requestIdMiddleware } from '../../http/request-id.middleware';
-import { validationPipe } from '../../http/validation.pipe';
+import { configureHttpApp, httpAdapter } from '../../http/http-app';
 import { DataPlane } from '../data-plane.port';
 import { QdrantModule } from '../qdrant.module';
 
@@ -151,9 +150,9 @@ export async function qdrantTestApp(dataPlane = new FakeDataPlane()): Promise<{ 
     .overrideProvider(DataPlane)
     .useValue(dataPlane)
     .compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
-  app.use(requestIdMiddleware, jsonBodyMiddleware('1mb'));
-  app.useGlobalPipes(validationPipe());
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter('1mb'), { logger: false, bodyParser: false });
+  configureHttpApp(app);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   return { app, dataPlane };
 }

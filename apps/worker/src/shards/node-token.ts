@@ -1,12 +1,11 @@
-import { CanActivate, ExecutionContext, Injectable, OnModuleInit, UnauthorizedException } from '@nestjs/common';
-import type { Request } from 'express';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { secretsEqual } from '@hivehub/common';
 import { InjectConfig, type ClusterConfig } from '@hivehub/config';
 import { ClusterSecretRepository } from '@hivehub/db';
 
 /** Only the control plane, holding the node token, may call a node's internal API. */
 @Injectable()
-export class NodeTokenGuard implements CanActivate, OnModuleInit {
+export class NodeToken implements OnModuleInit {
   private token: string;
 
   constructor(
@@ -18,10 +17,9 @@ export class NodeTokenGuard implements CanActivate, OnModuleInit {
     this.token = await this.secrets.nodeToken(this.cluster.nodeToken);
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    const header = context.switchToHttp().getRequest<Request>().header('authorization') ?? '';
-    const given = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    if (!given || !secretsEqual(given, this.token)) throw new UnauthorizedException('node token required');
-    return true;
+  /** Whether an Authorization header carries the node token (compared in constant time). */
+  accepts(authorization: string | undefined): boolean {
+    const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    return given !== undefined && secretsEqual(given, this.token);
   }
 }

@@ -1,0 +1,104 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isShardOp, ShardError, type ShardErrorCode } from '@hivehub/shard';
+import { NodeToken } from './node-token';
+import { ShardHost } from './shard-host.service';
+
+const STATUS_BY_CODE: Record<ShardErrorCode, number> = {
+  bad_request: 400,
+  validation: 422,
+  not_found: 404,
+  conflict: 409,
+  quota_exceeded: 429,
+  corrupt: 500,
+  closed: 503,
+};
+
+/** Upserts arrive here whole from the api, which enforces the public BODY_LIMIT first. */
+const MAX_BODY_BYTES = 256 * 2 ** 20;
+const ROUTE = /^\/internal\/shards\/([^/?]+)\/ops\/([^/?]+)\/?(?:\?.*)?$/;
+
+class RouteError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The node's internal data API, `POST /internal/shards/{tenantId}/ops/{op}` with the
+ * op's args as body (libs/shard/src/ops.ts); answers `{ result }` or
+ * `{ error: { code, message } }`. Every tenant request crosses it, so it is served on
+ * node:http directly, ahead of Nest (see main.ts): Express + Nest cost about three
+ * times the CPU of the search itself per call.
+ */
+@Injectable()
+export class InternalShardsRoute {
+  private readonly logger = new Logger('internal-shards');
+
+  constructor(
+    private readonly host: ShardHost,
+    private readonly nodeToken: NodeToken,
+  ) {}
+
+  matches(url: string | undefined): boolean {
+    return url !== undefined && url.startsWith('/internal/shards/');
+  }
+
+  serve(req: IncomingMessage, res: ServerResponse): void {
+    this.run(req).then(
+      (result) => reply(res, 200, { result }),
+      (err: unknown) => {
+        if (err instanceof RouteError) return reply(res, err.status, { error: { code: err.code, message: err.message } });
+        if (err instanceof ShardError) return reply(res, STATUS_BY_CODE[err.code], { error: { code: err.code, message: err.message } });
+        this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+        reply(res, 500, { error: { code: 'internal', message: err instanceof Error ? err.message : 'internal error' } });
+      },
+    );
+  }
+
+  private async run(req: IncomingMessage): Promise<unknown> {
+    const match = ROUTE.exec(req.url ?? '');
+    if (!match) throw new RouteError(404, 'not_found', `no internal route ${req.method} ${req.url}`);
+    if (req.method !== 'POST') throw new RouteError(405, 'method_not_allowed', 'shard operations are POSTed');
+    if (!this.nodeToken.accepts(req.headers.authorization)) throw new RouteError(401, 'unauthorized', 'node token required');
+    const [, tenantId, op] = match;
+    if (!isShardOp(op)) throw new RouteError(400, 'bad_request', `unknown shard operation '${op}'`);
+    const args = await readJson(req);
+    const shard = await this.host.shardOf(decodeURIComponent(tenantId));
+    const method = shard[op] as (a: unknown) => unknown;
+    return method.call(shard, args ?? {});
+  }
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return chunks.push(chunk);
+      // Too large: drop what was read and drain the rest, so the 413 still goes out.
+      chunks.length = 0;
+      reject(new RouteError(413, 'payload_too_large', `body over ${MAX_BODY_BYTES} bytes`));
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      if (size === 0) return resolve(undefined);
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks, size).toString('utf8')));
+      } catch (err) {
+        reject(new RouteError(400, 'bad_request', `body is not JSON: ${(err as Error).message}`));
+      }
+    });
+  });
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  const data = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) });
+  res.end(data);
+}
