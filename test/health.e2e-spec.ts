@@ -52,6 +52,7 @@ describe('health and API description', () => {
       '/api/hub/api-keys/{keyId}': ['delete'],
       '/health': ['get'],
       '/health/ready': ['get'],
+      '/metrics': ['get'],
       '/admin/tenants/{id}/placement': ['get', 'put'],
       '/': ['get'],
       '/qdrant': ['get'],

@@ -9,6 +9,7 @@ import type { ApiSettings } from './settings';
 import { HealthModule } from './health/health.module';
 import { ErrorFilter } from './http/error.filter';
 import { HubModule } from './hub/hub.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { NodesModule } from './nodes/nodes.module';
 import { QdrantModule } from './qdrant/qdrant.module';
 import { TenantsModule } from './tenants/tenants.module';
@@ -29,6 +30,7 @@ export class AppModule {
         DataPlaneModule,
         QdrantModule,
         HealthModule,
+        MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };

@@ -3,9 +3,12 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ConfigModule } from '@hivehub/config';
 import { DbModule } from '@hivehub/db';
 import { StorageModule } from '@hivehub/storage';
+import { Registry } from 'prom-client';
+import { createMetricsRegistry } from '@hivehub/common';
 import { InternalHealthController } from './internal-health.controller';
 import { JobRunner } from './jobs/job-runner.service';
 import { NodePingHandler } from './jobs/node-ping.handler';
+import { InternalMetricsController } from './metrics/internal-metrics.controller';
 import { NodeIdentity } from './node/node-identity.provider';
 import { NodeRegistration } from './node/node-registration.service';
 import { InternalShardsRoute } from './shards/internal-shards.route';
@@ -22,9 +25,10 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(settings), DbModule, StorageModule, DiscoveryModule],
-      controllers: [InternalHealthController],
+      controllers: [InternalHealthController, InternalMetricsController],
       providers: [
         { provide: NodeIdentity, useValue: NodeIdentity.resolve(settings.worker) },
+        { provide: Registry, useFactory: createMetricsRegistry },
         NodeRegistration,
         JobRunner,
         ShardHost,

@@ -90,6 +90,7 @@ export const apiConcern = concern(
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     HUB_SERVICE_KEYS: secretList,
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 32mb').default('32mb'),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   }),
   (raw) => ({
     host: raw.API_HOST,
@@ -98,6 +99,7 @@ export const apiConcern = concern(
     adminToken: raw.ADMIN_TOKEN,
     serviceKeys: raw.HUB_SERVICE_KEYS,
     bodyLimit: raw.BODY_LIMIT,
+    metricsToken: raw.METRICS_TOKEN,
   }),
 );
 

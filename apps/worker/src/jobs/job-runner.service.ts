@@ -1,7 +1,9 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { Registry } from 'prom-client';
 import { ZodError } from 'zod';
+import { jobMetrics } from '@hivehub/common';
 import { InjectConfig, type RedisConfig, type WorkerConfig } from '@hivehub/config';
 import {
   JOB_HANDLER_METADATA,
@@ -25,13 +27,17 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('jobs');
   private readonly handlers = new Map<JobName, JobHandlerClass>();
   private worker?: Worker;
+  private readonly metrics: ReturnType<typeof jobMetrics>;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly identity: NodeIdentity,
     @InjectConfig('redis') private readonly redis: RedisConfig,
     @InjectConfig('worker') private readonly workerConfig: WorkerConfig,
-  ) {}
+    registry: Registry,
+  ) {
+    this.metrics = jobMetrics(registry);
+  }
 
   /** Refuses to boot unless every job name has exactly one handler. */
   onModuleInit(): void {
@@ -48,7 +54,7 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
   /** Starts consuming; called once the node is registered. */
   start(): void {
     const queue = nodeQueueName(this.identity.id);
-    this.worker = new Worker(queue, (job) => this.dispatch(job), {
+    this.worker = new Worker(queue, (job) => this.timed(job), {
       connection: redisConnection(this.redis.url),
       prefix: this.redis.queuePrefix,
       concurrency: this.workerConfig.concurrency,
@@ -60,6 +66,22 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.worker?.close();
+  }
+
+  /** Runs one attempt, recording its duration and, when it fails, its error code. */
+  private async timed(job: Job): Promise<unknown> {
+    const started = performance.now();
+    let outcome = 'completed';
+    try {
+      return await this.dispatch(job);
+    } catch (err) {
+      const permanent = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      outcome = permanent ? 'failed' : 'retry';
+      this.metrics.failures.inc({ job: job.name, code: permanent ? errorCode(err) : 'retry' });
+      throw err;
+    } finally {
+      this.metrics.duration.observe({ job: job.name, outcome }, (performance.now() - started) / 1000);
+    }
   }
 
   private async dispatch(job: Job): Promise<unknown> {
@@ -78,4 +100,11 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
       progress: (value) => job.updateProgress(value),
     });
   }
+}
+
+/** A failure's code for the metric: a `code` the error carries (DomainError, ShardError, …), else its class. */
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string' && /^[a-z_]{1,40}$/.test(code)) return code;
+  return err instanceof UnrecoverableError ? 'unrecoverable' : 'error';
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Histogram, Registry } from 'prom-client';
 import { isShardOp, ShardError, type ShardErrorCode } from '@hivehub/shard';
 import { NodeToken } from './node-token';
 import { ShardHost } from './shard-host.service';
@@ -38,30 +39,46 @@ class RouteError extends Error {
 @Injectable()
 export class InternalShardsRoute {
   private readonly logger = new Logger('internal-shards');
+  private readonly durations: Histogram<'op' | 'status'>;
 
   constructor(
     private readonly host: ShardHost,
     private readonly nodeToken: NodeToken,
-  ) {}
+    registry: Registry,
+  ) {
+    this.durations = new Histogram({
+      name: 'hivehub_shard_op_duration_seconds',
+      help: 'Shard operations served on the internal route, by op and HTTP status',
+      labelNames: ['op', 'status'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [registry],
+    });
+  }
 
   matches(url: string | undefined): boolean {
     return url !== undefined && url.startsWith('/internal/shards/');
   }
 
   serve(req: IncomingMessage, res: ServerResponse): void {
-    this.run(req).then(
-      (result) => reply(res, 200, { result }),
+    const started = performance.now();
+    const match = ROUTE.exec(req.url ?? '');
+    const done = (status: number, body: unknown) => {
+      reply(res, status, body);
+      const op = match && isShardOp(match[2]) ? match[2] : 'unknown';
+      this.durations.observe({ op, status: String(status) }, (performance.now() - started) / 1000);
+    };
+    this.run(req, match).then(
+      (result) => done(200, { result }),
       (err: unknown) => {
-        if (err instanceof RouteError) return reply(res, err.status, { error: { code: err.code, message: err.message } });
-        if (err instanceof ShardError) return reply(res, STATUS_BY_CODE[err.code], { error: { code: err.code, message: err.message } });
+        if (err instanceof RouteError) return done(err.status, { error: { code: err.code, message: err.message } });
+        if (err instanceof ShardError) return done(STATUS_BY_CODE[err.code], { error: { code: err.code, message: err.message } });
         this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-        reply(res, 500, { error: { code: 'internal', message: err instanceof Error ? err.message : 'internal error' } });
+        done(500, { error: { code: 'internal', message: err instanceof Error ? err.message : 'internal error' } });
       },
     );
   }
 
-  private async run(req: IncomingMessage): Promise<unknown> {
-    const match = ROUTE.exec(req.url ?? '');
+  private async run(req: IncomingMessage, match: RegExpExecArray | null): Promise<unknown> {
     if (!match) throw new RouteError(404, 'not_found', `no internal route ${req.method} ${req.url}`);
     if (req.method !== 'POST') throw new RouteError(405, 'method_not_allowed', 'shard operations are POSTed');
     if (!this.nodeToken.accepts(req.headers.authorization)) throw new RouteError(401, 'unauthorized', 'node token required');

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { createMetricsRegistry } from '@hivehub/common';
+import { NodesModule } from '../nodes/nodes.module';
+import { ClusterMetrics } from './cluster-metrics';
+import { HttpMetrics } from './http-metrics';
+import { MetricsController } from './metrics.controller';
+
+/** `GET /metrics`: this process's metrics plus the cluster's state as PostgreSQL and Redis know it. */
+@Module({
+  imports: [NodesModule],
+  controllers: [MetricsController],
+  providers: [{ provide: Registry, useFactory: createMetricsRegistry }, HttpMetrics, ClusterMetrics],
+})
+export class MetricsModule {}

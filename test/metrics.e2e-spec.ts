@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { admin, bearer, call, tenantWithKey } from './support/client';
+import { startNode, waitFor, WORKER_MAIN } from './support/processes';
+import { stackInfo } from './support/stack-info';
+
+/** One sample's value from Prometheus text, or undefined when the series is absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+async function scrapeApi(): Promise<string> {
+  const res = await call('GET', '/metrics');
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+  return res.text;
+}
+
+async function liveNodes(): Promise<{ id: string; address: string }[]> {
+  const res = await call('GET', '/admin/nodes', { headers: admin() });
+  return (res.body.nodes as { id: string; address: string; alive: boolean }[]).filter((n) => n.alive);
+}
+
+describe('Prometheus metrics', () => {
+  it("exposes the operators' guide series on the api, with the cluster's live state", async () => {
+    await call('GET', '/health');
+    const text = await scrapeApi();
+    const [node] = await liveNodes();
+    expect(sample(text, `vectorizer_node_healthy{node="${node.id}"}`)).toBe(1);
+    expect(sample(text, 'vectorizer_replication_lag_seconds')).toBe(0);
+    expect(sample(text, 'vectorizer_failover_total')).toBe(0);
+    expect(sample(text, `hivehub_queue_depth{queue="jobs-${node.id}"}`)).toBeGreaterThanOrEqual(0);
+    // Routes are labelled by template, so ids never become series.
+    expect(sample(text, 'hivehub_http_request_duration_seconds_count{method="GET",route="/health",status="200"}')).toBeGreaterThanOrEqual(1);
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  it('labels requests by route template, never by the ids in the path', async () => {
+    const { key } = await tenantWithKey();
+    const name = `c-${randomUUID()}`;
+    expect((await call('PUT', `/collections/${name}`, { headers: bearer(key), json: { vectors: { size: 2, distance: 'Dot' } } })).status).toBe(200);
+    const text = await scrapeApi();
+    expect(sample(text, 'hivehub_http_request_duration_seconds_count{method="PUT",route="/collections/:name",status="200"}')).toBeGreaterThanOrEqual(1);
+    expect(text).not.toContain(name);
+  });
+
+  it('reports a dead node as unhealthy', async () => {
+    const nodeId = `m-${randomUUID().slice(0, 8)}`;
+    const { env, dir } = stackInfo();
+    const worker = startNode(
+      WORKER_MAIN,
+      { ...env, NODE_ID: nodeId, WORKER_PORT: '0', NODE_DATA_DIR: path.join(dir, nodeId), WORKER_SCHEDULABLE: 'false' },
+      path.join(dir, `${nodeId}.log`),
+    );
+    try {
+      await waitFor('the node to be healthy', async () => (sample(await scrapeApi(), `vectorizer_node_healthy{node="${nodeId}"}`) === 1 ? true : undefined));
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+      await waitFor('the node to be unhealthy', async () => (sample(await scrapeApi(), `vectorizer_node_healthy{node="${nodeId}"}`) === 0 ? true : undefined), 10_000);
+    } finally {
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+      await call('DELETE', `/admin/nodes/${nodeId}`, { headers: admin() });
+    }
+  });
+
+  it("exposes the shard operations and jobs of the tenant's node on its internal port", async () => {
+    const { tenant, key } = await tenantWithKey();
+    expect((await call('PUT', '/collections/docs', { headers: bearer(key), json: { vectors: { size: 2, distance: 'Dot' } } })).status).toBe(200);
+    const placement = await call('GET', `/admin/tenants/${tenant.id}/placement`, { headers: admin() });
+    const node = (await liveNodes()).find((n) => n.id === placement.body.node_id)!;
+    expect((await call('POST', `/admin/nodes/${node.id}/ping`, { headers: admin() })).status).toBe(200);
+
+    const res = await fetch(`${node.address}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(sample(text, 'hivehub_job_duration_seconds_count{job="node.ping",outcome="completed"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'hivehub_shard_op_duration_seconds_count{op="createCollection",status="200"}')).toBeGreaterThanOrEqual(1);
+  });
+});
