@@ -9,6 +9,8 @@
 #   d. database               created if missing, then scripts/db/migrate.mjs
 #   e. prisma generate        when libs/db/src/generated/prisma is missing or the schema changed
 #   f. build (npm run build)  when any apps/ libs/ source or tsconfig changed since the last build
+#   g. promtool               with SETUP_PROMTOOL=1 (npm test sets it): Debian's `prometheus`
+#                             package when promtool is missing, to check deploy/prometheus
 #
 # Environment (a .env file at the repo root is loaded first; it never overrides
 # variables that are already set):
@@ -287,4 +289,8 @@ fi
 skip DB || ensure_database
 skip GENERATE || step_generate
 skip BUILD || step_build
+if [[ "${SETUP_PROMTOOL:-}" == 1 ]] && ! command -v promtool >/dev/null; then
+  STEP=promtool
+  apt_install --no-install-recommends prometheus
+fi
 STEP=finished

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: setup against a test database, the
-# schema/migrations drift check, Prometheus rule checks (when there are any and
-# promtool is installed), then jest with any extra arguments passed through:
+# schema/migrations drift check, promtool's check and unit tests of the Prometheus
+# alerts (deploy/prometheus), then jest with any extra arguments passed through:
 #   npm test -- libs/config            # only the specs under libs/config
 #   npm test -- -t 'api keys'          # only tests whose name matches
 # The exit code is jest's (or that of the step that failed before it).
@@ -20,15 +20,13 @@ explicit_db="${DATABASE_URL:-}"
 load_dotenv
 export DATABASE_URL="${TEST_DATABASE_URL:-${explicit_db:-postgresql://postgres@127.0.0.1:5432/hivehub_test}}"
 
-bash scripts/setup.sh </dev/null
+SETUP_PROMTOOL=1 bash scripts/setup.sh </dev/null
 node scripts/db/check-drift.mjs
 
-# Prometheus alerting/recording rules, once deploy/prometheus has some.
-if command -v promtool >/dev/null && [[ -d deploy/prometheus ]]; then
-  mapfile -t rules < <(find deploy/prometheus -type f \( -name '*rules*.yml' -o -name '*rules*.yaml' \) | sort)
-  if ((${#rules[@]})); then
-    promtool check rules "${rules[@]}" >/dev/null || die "promtool check rules failed (run it on ${rules[*]})"
-  fi
-fi
+# The Prometheus alerts: valid rules, and their unit tests on synthetic series.
+for check in 'check rules deploy/prometheus/alerts.yml' 'test rules deploy/prometheus/alerts.test.yml'; do
+  # shellcheck disable=SC2086 # the words of $check are promtool's arguments
+  out="$(promtool $check 2>&1)" || die "promtool $check failed:"$'\n'"$out"
+done
 
 exec node_modules/.bin/jest --ci "$@"
