@@ -2,6 +2,7 @@ import { Body, Delete, Get, Param, Put } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { TenantRoute } from '../auth/tenant-auth.guard';
+import { Envelope, type Enveloper } from './qdrant-envelope';
 import { CollectionParam, QdrantBody, QdrantController, QdrantResult } from './qdrant-controller.decorator';
 import { QdrantCollectionsService } from './qdrant-collections.service';
 import { createCollectionSchema, toCreateConfig } from './schemas/collection.schema';
@@ -15,8 +16,8 @@ export class QdrantCollectionsController {
   @TenantRoute('read')
   @ApiOperation({ summary: "List the tenant's collections (Qdrant: get_collections)" })
   @QdrantResult('{"collections": [{"name"}]}')
-  list(@CurrentPrincipal() principal: Principal) {
-    return this.collections.list(principal.tenant);
+  list(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal) {
+    return ok(this.collections.list(principal.tenant));
   }
 
   @Get(':name')
@@ -24,8 +25,8 @@ export class QdrantCollectionsController {
   @CollectionParam()
   @ApiOperation({ summary: 'Collection info: status, counts and config in Qdrant\'s CollectionInfo shape (Qdrant: get_collection)' })
   @QdrantResult('CollectionInfo')
-  get(@CurrentPrincipal() principal: Principal, @Param('name') name: string) {
-    return this.collections.get(principal.tenant, name);
+  get(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string) {
+    return ok(this.collections.get(principal.tenant, name));
   }
 
   @Get(':name/exists')
@@ -33,8 +34,8 @@ export class QdrantCollectionsController {
   @CollectionParam()
   @ApiOperation({ summary: 'Whether the collection exists (Qdrant: collection_exists)' })
   @QdrantResult('{"exists": boolean}')
-  exists(@CurrentPrincipal() principal: Principal, @Param('name') name: string) {
-    return this.collections.exists(principal.tenant, name);
+  exists(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string) {
+    return ok(this.collections.exists(principal.tenant, name));
   }
 
   @Put(':name')
@@ -47,8 +48,8 @@ export class QdrantCollectionsController {
   })
   @QdrantBody('Qdrant CreateCollection')
   @QdrantResult('true')
-  create(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
-    return this.collections.create(principal.tenant, name, toCreateConfig(parseWith(createCollectionSchema, body)));
+  create(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
+    return ok(this.collections.create(principal.tenant, name, toCreateConfig(parseWith(createCollectionSchema, body))));
   }
 
   @Delete(':name')
@@ -56,7 +57,7 @@ export class QdrantCollectionsController {
   @CollectionParam()
   @ApiOperation({ summary: 'Delete a collection and its points; result false if there was none (Qdrant: delete_collection)' })
   @QdrantResult('boolean')
-  delete(@CurrentPrincipal() principal: Principal, @Param('name') name: string) {
-    return this.collections.delete(principal.tenant, name);
+  delete(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string) {
+    return ok(this.collections.delete(principal.tenant, name));
   }
 }

@@ -1,19 +1,18 @@
-import { applyDecorators, Controller, UseFilters, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Controller, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { QDRANT_COLLECTION_ROUTES, QdrantEnvelopeInterceptor } from './qdrant-envelope';
+import { QDRANT_COLLECTION_ROUTES } from './qdrant-envelope';
 import { QdrantErrorFilter } from './qdrant-error.filter';
 
 /**
  * A controller of Qdrant-compatible routes: mounted at /collections and
- * /qdrant/collections, answers wrapped in `{"result", "status", "time"}`, errors in
- * Qdrant's envelope (the filter is bound here, so it wins over the global one).
+ * /qdrant/collections, errors in Qdrant's envelope (the filter is bound here, so it
+ * wins over the global one). Handlers wrap their answers with `@Envelope()`.
  */
 export const QdrantController = () =>
   applyDecorators(
     ApiTags('qdrant'),
     Controller(QDRANT_COLLECTION_ROUTES),
     UseFilters(QdrantErrorFilter),
-    UseInterceptors(QdrantEnvelopeInterceptor),
   );
 
 /** OpenAPI for a route's Qdrant body; the schemas are Qdrant's (loose unions), checked by zod in schemas/. */

@@ -2,6 +2,7 @@ import { Body, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { TenantRoute } from '../auth/tenant-auth.guard';
+import { Envelope, type Enveloper } from './qdrant-envelope';
 import { CollectionParam, QdrantBody, QdrantController, QdrantResult, WaitQuery } from './qdrant-controller.decorator';
 import { QdrantPointsService } from './qdrant-points.service';
 import { waitQuery } from './schemas/common.schema';
@@ -24,8 +25,8 @@ export class QdrantPointsController {
   })
   @QdrantBody('Qdrant PointInsertOperations')
   @QdrantResult('{"operation_id", "status": "completed" | "acknowledged"}')
-  upsert(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown, @Query() query: unknown) {
-    return this.points.upsert(principal.tenant, name, parseWith(upsertSchema, body), waitOf(query));
+  upsert(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown, @Query() query: unknown) {
+    return ok(this.points.upsert(principal.tenant, name, parseWith(upsertSchema, body), waitOf(query)));
   }
 
   @Post(':name/points')
@@ -35,8 +36,8 @@ export class QdrantPointsController {
   @ApiOperation({ summary: 'Retrieve points by id; missing ids are left out (Qdrant: get_points)' })
   @QdrantBody('{"ids", "with_payload"? (default true), "with_vector"? (default false)}')
   @QdrantResult('[Record]')
-  retrieve(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
-    return this.points.retrieve(principal.tenant, name, parseWith(retrieveSchema, body));
+  retrieve(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
+    return ok(this.points.retrieve(principal.tenant, name, parseWith(retrieveSchema, body)));
   }
 
   @Get(':name/points/:id')
@@ -45,8 +46,8 @@ export class QdrantPointsController {
   @ApiParam({ name: 'id', description: 'an unsigned integer or a UUID' })
   @ApiOperation({ summary: 'One point with payload and vector; 404 if absent (Qdrant: get_point)' })
   @QdrantResult('Record')
-  getOne(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Param('id') id: string) {
-    return this.points.getOne(principal.tenant, name, pointIdFromPath(id));
+  getOne(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Param('id') id: string) {
+    return ok(this.points.getOne(principal.tenant, name, pointIdFromPath(id)));
   }
 
   @Post(':name/points/delete')
@@ -57,8 +58,8 @@ export class QdrantPointsController {
   @ApiOperation({ summary: 'Delete points by id or by filter (Qdrant: delete_points)' })
   @QdrantBody('{"points": [ids]} or {"filter": Filter}')
   @QdrantResult('{"operation_id", "status": "completed" | "acknowledged"}')
-  delete(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown, @Query() query: unknown) {
-    return this.points.delete(principal.tenant, name, parseWith(deletePointsSchema, body), waitOf(query));
+  delete(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown, @Query() query: unknown) {
+    return ok(this.points.delete(principal.tenant, name, parseWith(deletePointsSchema, body), waitOf(query)));
   }
 
   @Post(':name/points/scroll')
@@ -68,8 +69,8 @@ export class QdrantPointsController {
   @ApiOperation({ summary: 'Page through points in id order (Qdrant: scroll_points)' })
   @QdrantBody('{"filter"?, "limit"? (default 10), "offset"? (a point id), "with_payload"? (default true), "with_vector"?}')
   @QdrantResult('{"points": [Record], "next_page_offset": id | null}')
-  scroll(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
-    return this.points.scroll(principal.tenant, name, parseWith(scrollSchema, body));
+  scroll(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
+    return ok(this.points.scroll(principal.tenant, name, parseWith(scrollSchema, body)));
   }
 
   @Post(':name/points/count')
@@ -79,7 +80,7 @@ export class QdrantPointsController {
   @ApiOperation({ summary: 'Count points, optionally matching a filter; always exact (Qdrant: count_points)' })
   @QdrantBody('{"filter"?, "exact"?}')
   @QdrantResult('{"count"}')
-  count(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
-    return this.points.count(principal.tenant, name, parseWith(countSchema, body));
+  count(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
+    return ok(this.points.count(principal.tenant, name, parseWith(countSchema, body)));
   }
 }

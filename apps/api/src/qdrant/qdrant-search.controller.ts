@@ -2,6 +2,7 @@ import { Body, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { TenantRoute } from '../auth/tenant-auth.guard';
+import { Envelope, type Enveloper } from './qdrant-envelope';
 import { CollectionParam, QdrantBody, QdrantController, QdrantResult } from './qdrant-controller.decorator';
 import { QdrantSearchService } from './qdrant-search.service';
 import { parseWith } from './schemas/parse';
@@ -20,8 +21,8 @@ export class QdrantSearchController {
   @ApiOperation({ summary: 'Nearest neighbours of a vector (Qdrant: search_points)' })
   @QdrantBody(`{"vector", "limit", ${SEARCH_FIELDS}}`)
   @QdrantResult('[ScoredPoint]')
-  searchPoints(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
-    return this.search.search(principal.tenant, name, parseWith(searchSchema, body));
+  searchPoints(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
+    return ok(this.search.search(principal.tenant, name, parseWith(searchSchema, body)));
   }
 
   @Post(':name/points/search/batch')
@@ -31,8 +32,8 @@ export class QdrantSearchController {
   @ApiOperation({ summary: 'Several searches in one request (Qdrant: search_batch_points)' })
   @QdrantBody('{"searches": [SearchRequest]}')
   @QdrantResult('[[ScoredPoint]]')
-  searchBatch(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
-    return this.search.searchBatch(principal.tenant, name, parseWith(searchBatchSchema, body));
+  searchBatch(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
+    return ok(this.search.searchBatch(principal.tenant, name, parseWith(searchBatchSchema, body)));
   }
 
   @Post(':name/points/query')
@@ -46,8 +47,8 @@ export class QdrantSearchController {
   })
   @QdrantBody(`{"query"?, "limit"? (default 10), ${SEARCH_FIELDS}}`)
   @QdrantResult('{"points": [ScoredPoint]}')
-  query(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
-    return this.search.query(principal.tenant, name, parseWith(querySchema, body));
+  query(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
+    return ok(this.search.query(principal.tenant, name, parseWith(querySchema, body)));
   }
 
   @Post(':name/points/query/batch')
@@ -57,7 +58,7 @@ export class QdrantSearchController {
   @ApiOperation({ summary: 'Several Query API requests in one (Qdrant: query_batch_points)' })
   @QdrantBody('{"searches": [QueryRequest]}')
   @QdrantResult('[{"points": [ScoredPoint]}]')
-  queryBatch(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
-    return this.search.queryBatch(principal.tenant, name, parseWith(queryBatchSchema, body));
+  queryBatch(@Envelope() ok: Enveloper, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
+    return ok(this.search.queryBatch(principal.tenant, name, parseWith(queryBatchSchema, body)));
   }
 }
