@@ -6,7 +6,7 @@ import type { ObjectStorage } from '@hivehub/storage';
 import { asBackupError, BackupError } from './backup-error';
 import { BackupManifest, dataKey, encodeManifest, MANIFEST_NAME } from './backup-manifest';
 import { readManifest } from './fetch-backup';
-import { DigestStream } from './verified-stream';
+import { DigestStream, openObject } from './verified-stream';
 
 /** Floats barely compress: the fastest level keeps a download at network speed. */
 const GZIP_LEVEL = 1;
@@ -44,7 +44,7 @@ export function archiveStream(storage: ObjectStorage, prefix: string): NodeJS.Re
       for (const file of collection.files) {
         if (output.destroyed) return;
         const what = `${collection.name}/${file.path}`;
-        current = (await storage.get(dataKey(prefix, manifest.attempt_id, collection.name, file.path))) as Readable;
+        current = await openObject(storage, dataKey(prefix, manifest.attempt_id, collection.name, file.path), what);
         const digest = new DigestStream({ what, ...file });
         current.once('error', (error) => digest.destroy(error));
         await addEntry(pack, what, current.pipe(digest), file.size);

@@ -71,7 +71,8 @@ export function parseManifest(bytes: Buffer, where: string, options: { stored: b
   if (raw.format !== BACKUP_FORMAT_VERSION) bad(`format ${JSON.stringify(raw.format)} is not one this version reads (${BACKUP_FORMAT_VERSION})`);
   for (const key of ['tenant_id', 'backup_id', 'created_at']) if (typeof raw[key] !== 'string' || raw[key] === '') bad(`${key} is missing`);
   if (options.stored && (typeof raw.attempt_id !== 'string' || !ATTEMPT_ID.test(raw.attempt_id))) bad('attempt_id is missing or invalid');
-  if (!Array.isArray(raw.collections) || raw.collections.length === 0) return bad('collections must be a non-empty list');
+  // An empty list is a valid backup of a tenant without collections.
+  if (!Array.isArray(raw.collections)) return bad('collections must be a list');
   const names = new Set<string>();
   let total = 0;
   for (const collection of raw.collections as unknown[]) {

@@ -5,7 +5,7 @@ import { pipeline } from 'stream/promises';
 import type { ObjectStorage } from '@hivehub/storage';
 import { asBackupError, BackupError, isNotFound } from './backup-error';
 import { BackupManifest, dataKey, manifestKey, MAX_MANIFEST_BYTES, parseManifest, sha256Hex } from './backup-manifest';
-import { DigestStream, readCapped } from './verified-stream';
+import { DigestStream, openObject, readCapped } from './verified-stream';
 import { BackupProgress, ProgressReporter, TransferGroup } from './transfer-group';
 
 /**
@@ -60,13 +60,7 @@ export async function fetchBackup(options: FetchBackupOptions): Promise<void> {
       const key = dataKey(prefix, manifest.attempt_id, collection, file.path);
       const target = path.join(options.intoDir(collection), ...file.path.split('/'));
       await fs.mkdir(path.dirname(target), { recursive: true });
-      let source: NodeJS.ReadableStream;
-      try {
-        source = group.track(await storage.get(key));
-      } catch (error) {
-        if (isNotFound(error)) throw new BackupError('bad_archive', `${collection}/${file.path}: the object ${key} is missing`, true);
-        throw asBackupError(error, `reading ${key}`);
-      }
+      const source = group.track(await openObject(storage, key, `${collection}/${file.path}`));
       const digest = group.track(new DigestStream({ what: `${collection}/${file.path}`, ...file }, progress.add));
       await pipeline(source, digest, (verified) => writeDurably(verified, target)).catch((error) => {
         throw asBackupError(digest.errored ?? error, `downloading ${key}`);

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { Readable, Transform, TransformCallback } from 'stream';
 import { pipeline } from 'stream/promises';
 import type { ObjectStorage } from '@hivehub/storage';
-import { asBackupError, BackupError } from './backup-error';
+import { asBackupError, BackupError, isNotFound } from './backup-error';
 
 /** What a file must be; `sha256` is unknown while a backup is being written. */
 export interface Expected {
@@ -105,4 +105,14 @@ export async function readCapped(stream: AsyncIterable<unknown>, max: number, wh
 
 export function readableOf(stream: NodeJS.ReadableStream | AsyncIterable<Buffer>): Readable {
   return stream instanceof Readable ? stream : Readable.from(stream as AsyncIterable<Buffer>, { objectMode: false });
+}
+
+/** A manifest naming a missing object is a damaged backup, not a storage hiccup. */
+export async function openObject(storage: ObjectStorage, key: string, what: string): Promise<Readable> {
+  try {
+    return (await storage.get(key)) as Readable;
+  } catch (error) {
+    if (isNotFound(error)) throw new BackupError('bad_archive', `${what}: the object ${key} is missing`, true);
+    throw asBackupError(error, `reading ${key}`);
+  }
 }

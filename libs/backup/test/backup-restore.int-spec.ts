@@ -138,12 +138,26 @@ describe.each(storageDrivers)('backup and restore through $name', (driver) => {
     }
   });
 
-  it('fetchBackup refuses a collection the backup does not hold', async () => {
+  it('fetchBackup refuses a collection the backup does not hold, a missing object, and a cancelled signal', async () => {
     const { prefix, manifest } = await backUp(['notes']);
-    await expect(fetchBackup({ storage: h.storage, prefix, manifest, collections: ['docs'], intoDir: () => '/nonexistent' })).rejects.toMatchObject({
-      code: 'not_found',
-      message: expect.stringContaining('docs'),
-    });
+    const staging = await (await newShard()).stagingDir();
+    const fetch = (options: Partial<Parameters<typeof fetchBackup>[0]>) =>
+      fetchBackup({ storage: h.storage, prefix, manifest, collections: ['notes'], intoDir: (c) => `${staging}/${Math.random()}/${c}`, ...options });
+    await expect(fetch({ collections: ['docs'] })).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('docs') });
+    await expect(fetch({ signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'cancelled' });
+    const wal = manifest.collections[0].files.find((f) => f.path.startsWith('wal/'))!;
+    await h.storage.delete(`${prefix}/${manifest.attempt_id}/notes/${wal.path}`);
+    await expect(fetch({})).rejects.toMatchObject({ code: 'bad_archive', permanent: true, message: expect.stringContaining(`notes/${wal.path}`) });
+  });
+
+  it('backs up a tenant without collections', async () => {
+    const empty = await newShard();
+    const cut = await empty.cut('*');
+    const prefix = prefixOf(empty.tenantId);
+    const { manifest } = await writeBackup({ storage: h.storage, prefix, cut, tenantId: empty.tenantId, backupId: 'b0' });
+    cut.release();
+    expect(manifest).toMatchObject({ collections: [], total_bytes: 0 });
+    expect(await readManifest(h.storage, prefix)).toEqual(manifest);
   });
 });
 
