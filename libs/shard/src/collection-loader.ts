@@ -30,6 +30,8 @@ export interface CollectionOpenOptions {
   checkpointEveryBytes: number;
   walFlushIntervalMs: number;
   onBackgroundError: (error: Error) => void;
+  /** A staged (restored) collection: a damaged WAL end is corrupt, not a torn append to cut off. */
+  strictWal?: boolean;
 }
 
 interface StoredConfig extends CollectionConfig {
@@ -57,6 +59,13 @@ export async function createCollectionDir(collectionsDir: string, name: string, 
   return target;
 }
 
+/** A restored collection may be served under a new name: config.json records the name, so it is rewritten. */
+export async function renameStagedConfig(dir: string, name: string): Promise<void> {
+  const file = path.join(dir, CONFIG_FILE);
+  const stored = await readCheckedJson<StoredConfig>(file, 'collection config');
+  if (stored.name !== name) await writeCheckedJson(file, { ...stored, name });
+}
+
 /** Loads a collection: verified checkpoint (graph read, not rebuilt), then the WAL tail after it. */
 export async function openCollection(dir: string, name: string, options: CollectionOpenOptions): Promise<Collection> {
   const started = performance.now();
@@ -81,7 +90,7 @@ export async function openCollection(dir: string, name: string, options: Collect
   const replay = await replayWal(walDir, checkpointLsn, config.size, (record) => {
     if (record.op === WalOp.Upsert) applyUpsert(table, index, record.body, record.lsn);
     else applyDelete(table, index, record.body.ids);
-  });
+  }, { strict: options.strictWal });
   const wal = await WalWriter.open(walDir, replay.activeFile, replay.lastLsn, replay.liveBytes, {
     flushIntervalMs: options.walFlushIntervalMs,
     onBackgroundError: options.onBackgroundError,
@@ -97,6 +106,7 @@ export async function openCollection(dir: string, name: string, options: Collect
     wal,
     lsn: replay.lastLsn,
     checkpointLsn,
+    checkpointDirectory: manifest?.directory ?? null,
     segmentsCount: manifest?.files.length ?? 0,
     loadReport: { loaded_graph: manifest !== null, replayed_records: replay.replayed, load_ms: performance.now() - started },
     checkpointEveryBytes: options.checkpointEveryBytes,

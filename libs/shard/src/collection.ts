@@ -1,7 +1,8 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { CHECKPOINT_DIR_PATTERN } from './checkpoint-manifest';
+import { CHECKPOINT_DIR_PATTERN, CheckpointManifest, MANIFEST_FILE } from './checkpoint-manifest';
+import { CollectionCut, cutOf, CutState, FilePins, pinnedPaths, walFilesAfter } from './collection-cut';
 import { compileFilter, PointPredicate } from './filter';
 import { HnswIndex } from './hnsw-index';
 import { Mutex } from './mutex';
@@ -56,6 +57,8 @@ export interface CollectionState {
   wal: WalWriter;
   lsn: number;
   checkpointLsn: number;
+  /** The checkpoint directory manifest.json names; null before the first checkpoint. */
+  checkpointDirectory: string | null;
   segmentsCount: number;
   loadReport: CollectionLoadReport;
   checkpointEveryBytes: number;
@@ -73,11 +76,13 @@ export class Collection {
   readonly table: PointTable;
   readonly index: HnswIndex;
   readonly loadReport: CollectionLoadReport;
-  private readonly dir: string;
+  private dir: string;
   private readonly wal: WalWriter;
   private readonly mutex = new Mutex();
+  private readonly pins = new FilePins();
   private lsn: number;
   private checkpointLsn: number;
+  private checkpointDirectory: string | null;
   private segmentsCount: number;
   private closed = false;
   /** Set when memory may disagree with the WAL (an apply failed after the append): writes stop. */
@@ -94,6 +99,7 @@ export class Collection {
     this.wal = state.wal;
     this.lsn = state.lsn;
     this.checkpointLsn = state.checkpointLsn;
+    this.checkpointDirectory = state.checkpointDirectory;
     this.segmentsCount = state.segmentsCount;
   }
 
@@ -176,6 +182,7 @@ export class Collection {
       await this.wal.rotate(lsn + 1);
       const manifest = await writeCheckpoint({ collectionDir: this.dir, name: this.name, config: this.config, table: this.table, index: this.index, lsn });
       this.checkpointLsn = lsn;
+      this.checkpointDirectory = manifest.directory;
       this.segmentsCount = manifest.files.length;
       this.wal.bytesSinceCheckpoint = 0;
       // Only now, with the new manifest durable, may older checkpoints and WAL files go.
@@ -184,12 +191,53 @@ export class Collection {
     });
   }
 
+  /**
+   * A consistent cut at the current LSN. The write mutex is held only to record
+   * the checkpoint and the WAL end (two small reads and a directory listing); the
+   * files are read later, kept on disk by pins until `release`.
+   */
+  cut(): Promise<{ cut: CollectionCut; release: () => void }> {
+    return this.mutex.run(async () => {
+      this.assertWritable();
+      const state = await this.cutState();
+      const pinned = pinnedPaths(state);
+      this.pins.pin(pinned);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        const removals = this.pins.unpin(pinned).map((relative) => fs.rm(path.join(this.dir, relative), { recursive: true, force: true }));
+        void Promise.allSettled(removals); // leftovers are removed at the next open anyway
+      };
+      return { cut: cutOf(this.name, state), release };
+    });
+  }
+
+  /** The directory was renamed into place (restore); nothing may write to the collection meanwhile. */
+  relocate(dir: string): void {
+    this.dir = dir;
+    this.wal.relocate(path.join(dir, 'wal'));
+  }
+
   close(): Promise<void> {
     return this.mutex.run(async () => {
       if (this.closed) return;
       this.closed = true;
       await this.wal.close();
     });
+  }
+
+  private async cutState(): Promise<CutState> {
+    const configBytes = await fs.readFile(path.join(this.dir, 'config.json'));
+    let checkpoint: CutState['checkpoint'] = null;
+    if (this.checkpointDirectory) {
+      const manifestBytes = await fs.readFile(path.join(this.dir, MANIFEST_FILE));
+      const manifest = JSON.parse(manifestBytes.toString('utf8')) as CheckpointManifest;
+      checkpoint = { directory: manifest.directory, manifestBytes, files: manifest.files.map(({ name, size }) => ({ name, size })) };
+    }
+    const active = { name: this.wal.activeFileName, size: this.wal.activeFileSize };
+    const wal = await walFilesAfter(path.join(this.dir, 'wal'), this.checkpointLsn, active);
+    return { dir: this.dir, config: this.config, lsn: this.lsn, points: this.table.size, configBytes, checkpoint, wal };
   }
 
   private idsMatching(predicate: PointPredicate): PointId[] {
@@ -254,11 +302,14 @@ export class Collection {
   private async removeSuperseded(currentDirectory: string): Promise<void> {
     const walDir = path.join(this.dir, 'wal');
     const removals: Promise<void>[] = [];
+    // A file a held cut still reads is removed by the cut's release instead.
     for (const name of await fs.readdir(this.dir)) {
-      if (CHECKPOINT_DIR_PATTERN.test(name) && name !== currentDirectory) removals.push(fs.rm(path.join(this.dir, name), { recursive: true, force: true }));
+      if (!CHECKPOINT_DIR_PATTERN.test(name) || name === currentDirectory || this.pins.deferIfPinned(name)) continue;
+      removals.push(fs.rm(path.join(this.dir, name), { recursive: true, force: true }));
     }
     for (const name of await fs.readdir(walDir)) {
-      if (name.endsWith('.wal') && name !== this.wal.activeFileName) removals.push(fs.rm(path.join(walDir, name), { force: true }));
+      if (!name.endsWith('.wal') || name === this.wal.activeFileName || this.pins.deferIfPinned(`wal/${name}`)) continue;
+      removals.push(fs.rm(path.join(walDir, name), { force: true }));
     }
     // Leftovers are harmless (open ignores and removes them), so a failed removal is not an error.
     await Promise.allSettled(removals);

@@ -46,13 +46,17 @@ export async function writeFileDurably(file: string, chunks: Iterable<Buffer>): 
 
 /** fsyncs an existing file (e.g. one a native library wrote) and returns its digest. */
 export async function syncAndDigest(file: string): Promise<FileDigest> {
+  await fsyncFile(file);
+  return digestFile(file);
+}
+
+async function fsyncFile(file: string): Promise<void> {
   const handle = await fs.open(file, 'r');
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
-  return digestFile(file);
 }
 
 export async function digestFile(file: string): Promise<FileDigest> {
@@ -87,6 +91,16 @@ export async function writeFileAtomically(file: string, content: string | Buffer
   } catch (error) {
     await fs.rm(temporary, { force: true });
     throw error;
+  }
+  await fsyncDir(dir);
+}
+
+/** fsyncs every file and directory under `dir` (files written by someone else before they become reachable). */
+export async function fsyncTree(dir: string): Promise<void> {
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const child = path.join(dir, entry.name);
+    if (entry.isDirectory()) await fsyncTree(child);
+    else if (entry.isFile()) await fsyncFile(child);
   }
   await fsyncDir(dir);
 }

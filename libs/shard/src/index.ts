@@ -7,3 +7,5 @@ export type { ShardOptions, ShardOpHandlers } from './shard';
 export type { CollectionLoadReport } from './collection';
 export { COLLECTION_NAME_PATTERN, DEFAULT_HNSW, MAX_VECTOR_SIZE } from './collection-config';
 export { normalizePointId, comparePointIds } from './point-id';
+export type { CutFile, CollectionCut, ShardCut } from './collection-cut';
+export type { StagedCollection, InstallOptions } from './shard-install';

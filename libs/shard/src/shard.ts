@@ -1,6 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { Collection, CollectionLoadReport, PointQuota } from './collection';
+import { CollectionCut, ShardCut } from './collection-cut';
 import { assertCollectionName, COLLECTION_NAME_PATTERN, resolveCollectionConfig } from './collection-config';
 import { createCollectionDir, openCollection } from './collection-loader';
 import { DirLock } from './dir-lock';
@@ -8,6 +9,7 @@ import { fsyncDir, randomSuffix } from './fs-util';
 import { Mutex } from './mutex';
 import { ShardOp, ShardOpArgs, ShardOpResult } from './ops';
 import { asObject, booleanOr } from './read-requests';
+import { assertInstallable, incomingOf, InstallOptions, openStaged, recoverReplaced, StagedCollection, STAGING_PREFIX, swapIn } from './shard-install';
 import { CollectionInfo, ShardError } from './types';
 
 /** What a node needs to dispatch `shard[op](args)` for every op in ShardOps. */
@@ -155,6 +157,77 @@ export class Shard implements ShardOpHandlers {
     for (const each of this.collections.values()) await each.checkpoint();
   }
 
+  /**
+   * A consistent cut of each collection at its current LSN, taken while writes go
+   * on: each collection's write mutex is held only to record where the cut is.
+   * The caller must `release()` it (checkpoints defer removing its files until then).
+   */
+  async cut(collections: string[] | '*'): Promise<ShardCut> {
+    this.assertOpen();
+    const names = collections === '*' ? [...this.collections.keys()].sort() : [...new Set(collections.map(assertCollectionName))];
+    const missing = names.filter((name) => !this.collections.has(name));
+    if (missing.length > 0) throw new ShardError('not_found', `collections not found: ${missing.join(', ')}`);
+    const cuts: CollectionCut[] = [];
+    const releases: (() => void)[] = [];
+    const release = () => releases.forEach((each) => each());
+    try {
+      for (const name of names) {
+        const taken = await this.collection({ collection: name }).cut();
+        cuts.push(taken.cut);
+        releases.push(taken.release);
+      }
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return { tenantId: this.tenantId, collections: cuts, release };
+  }
+
+  /** A fresh empty directory on the shard's filesystem for staging a restore (so the swap is a rename); removed at open. */
+  async stagingDir(): Promise<string> {
+    this.assertOpen();
+    const dir = path.join(this.collectionsDir, `${STAGING_PREFIX}${randomSuffix()}`);
+    await fs.mkdir(dir);
+    return dir;
+  }
+
+  /**
+   * Serves restored collections. Each staged dir is opened completely first (every
+   * checksum verified, graph loaded, WAL tail replayed) and names and quotas are
+   * checked as they would be after the swap; only then are the directories renamed
+   * into place. Any failure before the swap leaves the live collections untouched;
+   * the staged dirs stay the caller's to delete.
+   */
+  async installCollections(staged: StagedCollection[], options: InstallOptions): Promise<{ name: string; points: number }[]> {
+    this.assertOpen();
+    const limits = {
+      overwrite: options?.overwrite === true,
+      max_collections: optionalCount(options?.max_collections, 'max_collections'),
+      max_points: optionalCount(options?.max_points, 'max_points'),
+      max_bytes: optionalCount(options?.max_bytes, 'max_bytes'),
+    };
+    const targets = staged.map((each) => assertCollectionName(each.as));
+    if (new Set(targets).size !== targets.length) throw new ShardError('bad_request', 'a restore cannot install two collections under one name');
+    // Names and the collection count can be refused before the (long) load; everything is checked again after it.
+    assertInstallable(this.collections, targets.map((name) => ({ name, points: 0, bytes: 0 })), limits, { points: 0, bytes: 0 });
+
+    const fresh = await openStaged(staged, (name) => this.collectionOptions(name));
+    let replaced: string[];
+    try {
+      replaced = await this.catalogue.run(async () => {
+        this.assertOpen();
+        assertInstallable(this.collections, fresh.map(incomingOf), limits, { points: this.reservedPoints, bytes: this.reservedBytes });
+        const reopen = (name: string) => openCollection(path.join(this.collectionsDir, name), name, this.collectionOptions(name));
+        return swapIn(this.collectionsDir, this.collections, fresh, staged.map((each) => each.dir), reopen);
+      });
+    } catch (error) {
+      await Promise.allSettled(fresh.map((collection) => collection.close()));
+      throw error;
+    }
+    await Promise.allSettled(replaced.map((dir) => fs.rm(dir, { recursive: true, force: true })));
+    return fresh.map((collection) => ({ name: collection.name, points: collection.table.size }));
+  }
+
   /** Per collection, how the last open went: graph loaded (not rebuilt), WAL records replayed, time. */
   loadReport(): Record<string, CollectionLoadReport> {
     const report: Record<string, CollectionLoadReport> = {};
@@ -180,8 +253,9 @@ export class Shard implements ShardOpHandlers {
   }
 
   private async loadCollections(): Promise<void> {
+    await recoverReplaced(this.collectionsDir);
     const entries = await fs.readdir(this.collectionsDir, { withFileTypes: true });
-    const leftovers = entries.filter((entry) => entry.name.startsWith('.tmp-') || entry.name.startsWith('.trash-'));
+    const leftovers = entries.filter((entry) => ['.tmp-', '.trash-', STAGING_PREFIX].some((prefix) => entry.name.startsWith(prefix)));
     await Promise.all(leftovers.map((entry) => fs.rm(path.join(this.collectionsDir, entry.name), { recursive: true, force: true })));
     const names = entries.filter((entry) => entry.isDirectory() && COLLECTION_NAME_PATTERN.test(entry.name)).map((entry) => entry.name);
     const opened = await Promise.allSettled(

@@ -27,8 +27,15 @@ export interface ReplayResult {
  * - Damage in the last file with no valid record after it is a torn append (the
  *   crash happened mid-write, nothing after it was acknowledged): it is cut off.
  * - Any other damage is corrupt: dropping it would silently lose acknowledged writes.
+ * - `strict` (a restored copy, which was cut at a record boundary): any damage is corrupt.
  */
-export async function replayWal(walDir: string, checkpointLsn: number, dim: number, apply: (record: WalRecord) => void): Promise<ReplayResult> {
+export async function replayWal(
+  walDir: string,
+  checkpointLsn: number,
+  dim: number,
+  apply: (record: WalRecord) => void,
+  options: { strict?: boolean } = {},
+): Promise<ReplayResult> {
   const names = (await fs.readdir(walDir))
     .filter((name) => parseWalFileName(name) !== null)
     .sort();
@@ -56,6 +63,7 @@ export async function replayWal(walDir: string, checkpointLsn: number, dim: numb
     if (scan.damage) {
       const { offset, reason } = scan.damage;
       if (!isLast) throw new ShardError('corrupt', `${file}: damaged record at byte ${offset} (${reason}) in a sealed WAL file`);
+      if (options.strict) throw new ShardError('corrupt', `${file}: damaged record at byte ${offset} (${reason})`);
       if (await hasValidRecordAfter(file, offset)) {
         throw new ShardError('corrupt', `${file}: damaged record at byte ${offset} (${reason}) followed by valid records`);
       }

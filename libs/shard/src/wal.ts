@@ -37,7 +37,7 @@ export class WalWriter {
   bytesSinceCheckpoint: number;
 
   private constructor(
-    private readonly walDir: string,
+    private walDir: string,
     private handle: FileHandle,
     private fileName: string,
     private fileSize: number,
@@ -70,6 +70,16 @@ export class WalWriter {
 
   get activeFileName(): string {
     return this.fileName;
+  }
+
+  /** Bytes in the active file: always a record boundary (appends are serialised and cut back on failure). */
+  get activeFileSize(): number {
+    return this.fileSize;
+  }
+
+  /** The directory was renamed (a restored collection moved into place); open handles stay valid. */
+  relocate(walDir: string): void {
+    this.walDir = walDir;
   }
 
   /** Appends one encoded record. On failure the file is cut back so no partial record stays behind. */
