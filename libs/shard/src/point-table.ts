@@ -33,7 +33,11 @@ export class PointTable {
     this.vectors = new Float32Array(initialCapacity * dim);
   }
 
-  /** Rebuilds a table from checkpoint arrays (lengths already checked against the manifest). */
+  /**
+   * Rebuilds a table from checkpoint arrays (lengths already checked against the
+   * manifest). `versions` and `vectors` are adopted, not copied: a big collection
+   * loads without a transient second copy; the next new point grows them.
+   */
   static restore(
     dim: number,
     ids: (PointId | undefined)[],
@@ -42,13 +46,13 @@ export class PointTable {
     versions: Float64Array,
     vectors: Float32Array,
   ): PointTable {
-    const table = new PointTable(dim, Math.max(ids.length, 16));
+    const table = new PointTable(dim, 0);
     table.nextLabel = ids.length;
     table.idByLabel = ids;
     table.payloadByLabel = payloads;
     table.payloadBytesByLabel = payloadBytes;
-    table.versionByLabel.set(versions);
-    table.vectors.set(vectors);
+    table.versionByLabel = versions;
+    table.vectors = vectors;
     for (let label = ids.length - 1; label >= 0; label--) {
       const id = ids[label];
       if (id === undefined) {

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { CHECKPOINT_DIR_PATTERN, CHECKPOINT_FILES, CHECKPOINT_FORMAT, CheckpointFileEntry, CheckpointManifest } from './checkpoint-manifest';
@@ -25,27 +26,24 @@ export async function loadCheckpoint(
     if (!found) throw new ShardError('corrupt', `${collectionDir}: manifest does not list ${name}`);
     return found;
   };
-  const vectorsBytes = await readVerified(dir, entry(CHECKPOINT_FILES.vectors));
+  const labels = manifest.labels;
+  const dim = config.size;
+  // Vectors and versions are read straight into the arrays the table keeps: loading
+  // (a restart, a restore) never holds a second copy of the largest file.
+  const vectors = new Float32Array(labels * dim);
+  await readVerifiedInto(dir, entry(CHECKPOINT_FILES.vectors), new Uint8Array(vectors.buffer));
   const labelBytes = await readVerified(dir, entry(CHECKPOINT_FILES.labels));
-  const versionBytes = await readVerified(dir, entry(CHECKPOINT_FILES.versions));
+  const versions = new Float64Array(labels);
+  await readVerifiedInto(dir, entry(CHECKPOINT_FILES.versions), new Uint8Array(versions.buffer));
   const payloadBytes = await readVerified(dir, entry(CHECKPOINT_FILES.payloads));
   const graphFile = path.join(dir, CHECKPOINT_FILES.graph);
   await verifyDigest(graphFile, entry(CHECKPOINT_FILES.graph), await digestOrCorrupt(graphFile));
-
-  const labels = manifest.labels;
-  const dim = config.size;
-  expectSize(dir, CHECKPOINT_FILES.vectors, vectorsBytes, labels * dim * 4);
   expectSize(dir, CHECKPOINT_FILES.labels, labelBytes, labels * POINT_ID_BYTES);
-  expectSize(dir, CHECKPOINT_FILES.versions, versionBytes, labels * 8);
 
   const labelsFile = path.join(dir, CHECKPOINT_FILES.labels);
   const ids: (PointId | undefined)[] = new Array(labels);
   for (let label = 0; label < labels; label++) ids[label] = readPointId(labelBytes, label * POINT_ID_BYTES, labelsFile);
   const { payloads, lengths: payloadLengths } = readPayloads(payloadBytes, ids, path.join(dir, CHECKPOINT_FILES.payloads));
-  const versions = new Float64Array(labels);
-  versionBytes.copy(Buffer.from(versions.buffer));
-  const vectors = new Float32Array(labels * dim);
-  vectorsBytes.copy(Buffer.from(vectors.buffer));
 
   const table = PointTable.restore(dim, ids, payloads, payloadLengths, versions, vectors);
   if (table.size !== manifest.points_count) {
@@ -88,6 +86,34 @@ async function readVerified(dir: string, entry: CheckpointFileEntry): Promise<Bu
   }
   await verifyDigest(file, entry, { size: bytes.length, sha256: sha256(bytes) });
   return bytes;
+}
+
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** Fills `target` with the file (whose size must be exactly the target's), verified against the manifest. */
+async function readVerifiedInto(dir: string, entry: CheckpointFileEntry, target: Uint8Array): Promise<void> {
+  const file = path.join(dir, entry.name);
+  const hash = createHash('sha256');
+  let size: number;
+  try {
+    const handle = await fs.open(file, 'r');
+    try {
+      size = (await handle.stat()).size;
+      if (size !== target.byteLength) throw new ShardError('corrupt', `${file}: ${size} bytes, expected ${target.byteLength}`);
+      for (let filled = 0; filled < size; ) {
+        const { bytesRead } = await handle.read(target, filled, Math.min(READ_CHUNK_BYTES, size - filled), filled);
+        if (bytesRead === 0) throw new Error('the file shrank while being read');
+        hash.update(target.subarray(filled, filled + bytesRead));
+        filled += bytesRead;
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (error instanceof ShardError) throw error;
+    throw new ShardError('corrupt', `checkpoint file ${file} cannot be read: ${(error as Error).message}`);
+  }
+  await verifyDigest(file, entry, { size, sha256: hash.digest('hex') });
 }
 
 async function digestOrCorrupt(file: string): Promise<{ size: number; sha256: string }> {

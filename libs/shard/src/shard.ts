@@ -164,6 +164,7 @@ export class Shard implements ShardOpHandlers {
    */
   async cut(collections: string[] | '*'): Promise<ShardCut> {
     this.assertOpen();
+    if (collections !== '*' && !Array.isArray(collections)) throw new ShardError('bad_request', "collections must be '*' or a list of names");
     const names = collections === '*' ? [...this.collections.keys()].sort() : [...new Set(collections.map(assertCollectionName))];
     const missing = names.filter((name) => !this.collections.has(name));
     if (missing.length > 0) throw new ShardError('not_found', `collections not found: ${missing.join(', ')}`);
@@ -206,7 +207,8 @@ export class Shard implements ShardOpHandlers {
       max_points: optionalCount(options?.max_points, 'max_points'),
       max_bytes: optionalCount(options?.max_bytes, 'max_bytes'),
     };
-    const targets = staged.map((each) => assertCollectionName(each.as));
+    if (!Array.isArray(staged)) throw new ShardError('bad_request', 'staged must be a list of { dir, as }');
+    const targets = staged.map((each) => assertCollectionName(each?.as));
     if (new Set(targets).size !== targets.length) throw new ShardError('bad_request', 'a restore cannot install two collections under one name');
     // Names and the collection count can be refused before the (long) load; everything is checked again after it.
     assertInstallable(this.collections, targets.map((name) => ({ name, points: 0, bytes: 0 })), limits, { points: 0, bytes: 0 });

@@ -1,0 +1,13 @@
+export { BackupError } from './backup-error';
+export type { BackupErrorCode } from './backup-error';
+export { BACKUP_FORMAT_VERSION } from './backup-manifest';
+export type { BackupManifest, BackupCollectionEntry, BackupFileEntry } from './backup-manifest';
+export type { BackupProgress } from './transfer-group';
+export { writeBackup } from './write-backup';
+export type { WriteBackupOptions, StoredBackup } from './write-backup';
+export { readManifest, fetchBackup } from './fetch-backup';
+export type { FetchBackupOptions } from './fetch-backup';
+export { deleteBackup } from './storage-cleanup';
+export { archiveStream } from './archive-export';
+export { importArchive } from './archive-import';
+export type { ImportArchiveOptions } from './archive-import';
