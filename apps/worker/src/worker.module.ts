@@ -3,6 +3,10 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ConfigModule } from '@hivehub/config';
 import { DbModule } from '@hivehub/db';
 import { StorageModule } from '@hivehub/storage';
+import { BackupCreateHandler } from './backups/backup-create.handler';
+import { RestoreRunHandler } from './backups/restore-run.handler';
+import { RowJobRunner } from './backups/row-job-runner';
+import { ShardJobLocks } from './backups/shard-job-locks';
 import { InternalHealthController } from './internal-health.controller';
 import { JobRunner } from './jobs/job-runner.service';
 import { NodePingHandler } from './jobs/node-ping.handler';
@@ -14,7 +18,7 @@ import { ShardHost } from './shards/shard-host.service';
 import type { WorkerSettings } from './settings';
 
 /** Job handlers: one class per job name in libs/jobs (the runner checks at boot). */
-export const JOB_HANDLERS = [NodePingHandler];
+export const JOB_HANDLERS = [NodePingHandler, BackupCreateHandler, RestoreRunHandler];
 
 @Module({})
 export class WorkerModule {
@@ -29,6 +33,8 @@ export class WorkerModule {
         JobRunner,
         ShardHost,
         NodeTokenGuard,
+        RowJobRunner,
+        ShardJobLocks,
         ...(handlers as never[]),
       ],
     };

@@ -106,12 +106,14 @@ describe('backup and restore rows (PostgreSQL)', () => {
     expect(await restores.rows.enterPhaseUnlessCancelled(tenantId, cancelledFirst.id, RESTORE_COMMIT_PHASE)).toBe(false);
   });
 
-  it('finds quiet unfinished rows for the reconciler', async () => {
+  it('finds quiet unfinished rows for the reconciler, each taken by one sweeper only', async () => {
     const tenantId = await newTenant();
     const row = (await backups.createWithinQuota(tenantId, newBackup(), 10))!;
     const stale = await backups.rows.staleUnfinished(new Date(Date.now() + 1000), 10_000);
     expect(stale.map((r) => r.id)).toContain(row.id);
-    await backups.rows.touch(tenantId, row.id);
+    const seen = stale.find((r) => r.id === row.id)!.updatedAt;
+    const takes = await Promise.all([1, 2, 3].map(() => backups.rows.takeForSweep(tenantId, row.id, seen)));
+    expect(takes.filter(Boolean)).toHaveLength(1);
     const fresh = await backups.rows.staleUnfinished(new Date(Date.now() - 60_000), 10_000);
     expect(fresh.map((r) => r.id)).not.toContain(row.id);
   });

@@ -52,6 +52,11 @@ export class JobRows<T extends Row> {
     return this.rows.findFirst({ where: { tenantId, id } });
   }
 
+  /** The row a job names, read before its tenant is known (see claim). */
+  peek(id: string): Promise<T | null> {
+    return this.rows.findUnique({ where: { id } });
+  }
+
   /**
    * A worker starts (or resumes after a crash) the row named by its job. Not scoped by
    * tenant: a job payload carries the row id only; the returned row's tenant id scopes
@@ -131,9 +136,16 @@ export class JobRows<T extends Row> {
     return this.rows.findMany({ where: { status: { in: UNFINISHED }, updatedAt: { lt: before } }, orderBy: { updatedAt: 'asc' }, take: limit });
   }
 
-  /** Touches a row the reconciler checked, so the next sweep leaves it alone for a while. */
-  async touch(tenantId: string, id: string): Promise<void> {
-    await this.rows.updateMany({ where: { tenantId, id, status: { in: UNFINISHED } }, data: { updatedAt: new Date() } });
+  /**
+   * The reconciler takes a stale row for one sweep: only the api process whose
+   * `seenUpdatedAt` still matches wins, so several api processes never act on one row at once.
+   */
+  async takeForSweep(tenantId: string, id: string, seenUpdatedAt: Date): Promise<boolean> {
+    const { count } = await this.rows.updateMany({
+      where: { tenantId, id, status: { in: UNFINISHED }, updatedAt: seenUpdatedAt },
+      data: { updatedAt: new Date() },
+    });
+    return count > 0;
   }
 
   private async finish(tenantId: string, id: string, data: Record<string, unknown>, now: Date): Promise<boolean> {

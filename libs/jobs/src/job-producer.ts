@@ -37,6 +37,37 @@ export class JobProducer implements OnModuleDestroy {
     return job.waitUntilFinished(events, options.timeoutMs);
   }
 
+  /**
+   * Where the job stands on a node's queue: 'missing' when Redis has no such job (lost
+   * Redis, removed), else BullMQ's state ('waiting', 'delayed', 'active', 'completed', 'failed', …).
+   */
+  async state(nodeId: string, jobId: string): Promise<string> {
+    const job = await this.queue(nodeId).getJob(jobId);
+    if (!job) return 'missing';
+    const state = await job.getState();
+    return state === 'unknown' ? 'missing' : state;
+  }
+
+  /**
+   * Enqueues a row's job afresh when Redis holds only a finished copy of it (a job id
+   * is unique per queue, so the finished one must go first). A job still waiting or
+   * running is left alone: enqueue with its id is then a no-op.
+   */
+  async requeue<N extends JobName>(nodeId: string, name: N, payload: JobPayload<N>, options: EnqueueOptions) {
+    const job = await this.queue(nodeId).getJob(options.jobId);
+    const state = job ? await job.getState() : 'missing';
+    if (job && (state === 'completed' || state === 'failed')) await job.remove();
+    return this.enqueue(nodeId, name, payload, options);
+  }
+
+  /** Removes a job that has not started (a cancelled row's); an active or missing one is left as it is. */
+  async discardWaiting(nodeId: string, jobId: string): Promise<void> {
+    const job = await this.queue(nodeId).getJob(jobId);
+    if (!job) return;
+    const state = await job.getState();
+    if (state === 'waiting' || state === 'delayed' || state === 'prioritized') await job.remove().catch(() => undefined);
+  }
+
   /** Jobs waiting or delayed on a node's queue. */
   async depth(nodeId: string): Promise<number> {
     return this.queue(nodeId).count();
