@@ -15,8 +15,8 @@ export interface NewBackup {
   requestedCollections: string[];
   storagePrefix: string;
   nodeId: string | null;
-  /** An upload arrives whole: it is created succeeded, with its manifest's summary. */
-  completed?: BackupResult;
+  /** An upload is written by the api itself while it arrives: created running, not queued. */
+  status?: typeof JobStatus.queued | typeof JobStatus.running;
 }
 
 /** What a finished backup records from its manifest. */
@@ -54,14 +54,8 @@ export class BackupRepository {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`backups:${tenantId}`}, 0))`;
       const kept = await tx.backup.count({ where: { tenantId, status: { in: KEPT } } });
       if (kept >= maxBackups) return null;
-      const { completed, ...fields } = backup;
-      return tx.backup.create({
-        data: {
-          ...fields,
-          tenantId,
-          ...(completed ? { ...resultColumns(completed), status: JobStatus.succeeded, phase: 'done', percent: 100, finishedAt: new Date(), startedAt: new Date() } : {}),
-        },
-      });
+      const running = backup.status === JobStatus.running;
+      return tx.backup.create({ data: { ...backup, tenantId, ...(running ? { startedAt: new Date(), attempts: 1 } : {}) } });
     });
   }
 
@@ -92,6 +86,11 @@ export class BackupRepository {
 
   succeed(tenantId: string, id: string, result: BackupResult): Promise<boolean> {
     return this.rows.succeed(tenantId, id, resultColumns(result));
+  }
+
+  /** Forgets a row whose objects were never accepted (a refused upload). */
+  async remove(tenantId: string, id: string): Promise<void> {
+    await this.prisma.backup.deleteMany({ where: { tenantId, id } });
   }
 
   /** Removes a finished row; false when the tenant has no such row or it is still queued or running. */
