@@ -1,5 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { InjectConfig, type RedisConfig } from '@hivehub/config';
 import { redisConnection } from './redis-connection';
 import { type JobName, type JobPayload, nodeQueueName, parsePayload } from './job-registry';
@@ -15,6 +16,8 @@ export interface EnqueueOptions {
 export class JobProducer implements OnModuleDestroy {
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<string, QueueEvents>();
+  /** BullMQ leaves connections it was given open on close(), so they are closed here. */
+  private readonly connections: Redis[] = [];
 
   constructor(@InjectConfig('redis') private readonly redis: RedisConfig) {}
 
@@ -76,13 +79,20 @@ export class JobProducer implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.events.values()].map((e) => e.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    for (const connection of this.connections) connection.disconnect();
+  }
+
+  private connection(): Redis {
+    const connection = redisConnection(this.redis.url);
+    this.connections.push(connection);
+    return connection;
   }
 
   private queue(nodeId: string): Queue {
     const name = nodeQueueName(nodeId);
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: redisConnection(this.redis.url), prefix: this.redis.queuePrefix });
+      queue = new Queue(name, { connection: this.connection(), prefix: this.redis.queuePrefix });
       this.queues.set(name, queue);
     }
     return queue;
@@ -92,7 +102,7 @@ export class JobProducer implements OnModuleDestroy {
     const name = nodeQueueName(nodeId);
     let events = this.events.get(name);
     if (!events) {
-      events = new QueueEvents(name, { connection: redisConnection(this.redis.url), prefix: this.redis.queuePrefix });
+      events = new QueueEvents(name, { connection: this.connection(), prefix: this.redis.queuePrefix });
       this.events.set(name, events);
     }
     return events;
