@@ -68,6 +68,8 @@ describe('backups: access, validation and quotas', () => {
       expect(res.status).toBe(422);
       expect(res.body.error.message).toMatch(message);
     }
+    const readOnly = await createKey((await call('GET', '/api/hub/usage', { headers })).body.tenant.id, { scopes: ['read'] });
+    expect((await call('POST', '/api/hub/backups', { headers: bearer(readOnly.key), json: { collections: ['*'] } })).body.error.code).toBe('insufficient_scope');
     const malformed = await call('POST', '/api/hub/backups', { headers, raw: '{"collections": [' });
     expect(malformed.status).toBe(400);
     expect((await call('GET', '/api/hub/backups', { headers })).body.backups).toEqual([]);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { admin, bearer, call, createKey, createTenant } from './support/client';
 import { type RunningProcess, startNode, waitFor, WORKER_MAIN } from './support/processes';
@@ -39,6 +40,7 @@ async function slowNode() {
     tenant,
     headers,
     startedAt,
+    dataDir: path.join(dir, nodeId),
     worker: () => worker!,
     restart: (after: string) => start(after),
     stop: async () => {
@@ -124,6 +126,9 @@ describe('backups under crash and cancel', () => {
       expect(stopped.status).toBe('cancelled');
       const names = (await call('GET', '/collections', { headers })).body.result.collections.map((c: { name: string }) => c.name);
       expect(names).toEqual(['big']);
+      // The staging dir the download went to is gone too.
+      const leftovers = (await readdir(node.dataDir, { recursive: true })).filter((p) => p.includes('.staging-'));
+      expect(leftovers).toEqual([]);
     } finally {
       await node.stop();
     }
