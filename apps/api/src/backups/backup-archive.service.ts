@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { archiveStream, BackupError, deleteBackup, importArchive } from '@hivehub/backup';
@@ -28,6 +28,8 @@ const UPLOAD_ERROR: Record<string, ErrorCode> = {
  */
 @Injectable()
 export class BackupArchiveService {
+  private readonly logger = new Logger('backups');
+
   constructor(
     private readonly backups: BackupRepository,
     private readonly restores: RestoreRepository,
@@ -61,8 +63,13 @@ export class BackupArchiveService {
       await this.backups.succeed(tenant.id, id, { collections, vectors: collections.reduce((s, c) => s + c.points, 0), sizeBytes: stored.sizeBytes, sha256: stored.manifestSha256 });
     } catch (err) {
       counted.drain();
-      await deleteBackup(this.storage, prefix);
-      await this.backups.remove(tenant.id, id);
+      try {
+        await deleteBackup(this.storage, prefix);
+        await this.backups.remove(tenant.id, id);
+      } catch (cleanupErr) {
+        // The row stays running; the reconciler fails it, and DELETE removes its objects later.
+        this.logger.warn(`upload ${id}: cleanup failed: ${(cleanupErr as Error).message}`);
+      }
       throw uploadRefusal(err, room);
     } finally {
       counted.stop();
@@ -95,6 +102,7 @@ export class BackupArchiveService {
     const stream = new PassThrough();
     body.on('data', (chunk: Buffer) => (received += chunk.length));
     body.on('error', (err) => stream.destroy(err));
+    body.on('aborted', () => stream.destroy(new Error('the client closed the connection during the upload')));
     body.pipe(stream);
     // Advisory, like a worker's progress: a missed beat is made up by the next one.
     const beat = () => this.backups.rows.progress(tenantId, id, { phase: 'receiving', bytesDone: received }).catch(() => undefined);
