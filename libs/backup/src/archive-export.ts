@@ -1,4 +1,3 @@
-import { once } from 'events';
 import { PassThrough, Readable } from 'stream';
 import { pack as tarPack, Pack } from 'tar-stream';
 import { createGzip } from 'zlib';
@@ -27,7 +26,7 @@ export function archiveStream(storage: ObjectStorage, prefix: string): NodeJS.Re
   // The consumer went away (a client disconnect): stop reading storage.
   output.once('close', () => {
     if (finished) return;
-    current?.destroy();
+    current?.destroy(new Error('the archive stream was closed by its reader'));
     pack.destroy();
   });
   // Failures reach the consumer through `output`; the inner streams only need to stop.
@@ -76,12 +75,30 @@ function addEntry(pack: Pack, name: string, source: Buffer | Readable, size: num
     }
     (async () => {
       for await (const chunk of source) {
-        if (!entry.write(chunk)) await once(entry as unknown as NodeJS.EventEmitter, 'drain');
+        if (!entry.write(chunk)) await drained(entry as unknown as NodeJS.EventEmitter);
       }
       (entry as NodeJS.WritableStream).end();
     })().catch((error: Error) => {
       entry.destroy(); // without the error: the pack would re-emit it with nobody listening; it is reported through `reject`
       reject(error);
     });
+  });
+}
+
+/** Waits for 'drain', failing instead of hanging when the entry is destroyed (the reader went away). */
+function drained(entry: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      entry.off('drain', onDrain);
+      entry.off('close', onClose);
+      entry.off('error', settle);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(new Error('the archive entry was closed'));
+    entry.on('drain', onDrain);
+    entry.on('close', onClose);
+    entry.on('error', settle);
   });
 }

@@ -43,7 +43,7 @@ export interface FetchBackupOptions {
 
 /**
  * Downloads the collections' files, each verified (size and sha256) while it
- * streams to disk and fsynced; a mismatch is `checksum_mismatch` naming the file.
+ * streams to disk; a mismatch is `checksum_mismatch` naming the file.
  * On failure the caller removes the directories (they are its staging).
  */
 export async function fetchBackup(options: FetchBackupOptions): Promise<void> {
@@ -62,7 +62,7 @@ export async function fetchBackup(options: FetchBackupOptions): Promise<void> {
       await fs.mkdir(path.dirname(target), { recursive: true });
       const source = group.track(await openObject(storage, key, `${collection}/${file.path}`));
       const digest = group.track(new DigestStream({ what: `${collection}/${file.path}`, ...file }, progress.add));
-      await pipeline(source, digest, (verified) => writeDurably(verified, target)).catch((error) => {
+      await pipeline(source, digest, (verified) => writeFile(verified, target)).catch((error) => {
         throw asBackupError(digest.errored ?? error, `downloading ${key}`);
       });
     });
@@ -72,15 +72,17 @@ export async function fetchBackup(options: FetchBackupOptions): Promise<void> {
   }
 }
 
-/** The restore renames these files into the live shard, so they must be on disk first. */
-async function writeDurably(source: AsyncIterable<Buffer>, file: string): Promise<void> {
+/**
+ * Not fsynced here: installCollections fsyncs the whole staged tree before it
+ * opens it, and meanwhile the kernel writes back while the next file downloads.
+ */
+async function writeFile(source: AsyncIterable<Buffer>, file: string): Promise<void> {
   const handle: FileHandle = await fs.open(file, 'wx');
   try {
     for await (const chunk of source) {
       let written = 0;
       while (written < chunk.length) written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
     }
-    await handle.sync();
   } finally {
     await handle.close();
   }

@@ -112,4 +112,18 @@ describe.each(storageDrivers)('backup.tar.gz download and upload through $name',
     await expect(Readable.from(archiveStream(h.storage, copy)).toArray()).rejects.toMatchObject({ code: 'checksum_mismatch' });
     await expect(Readable.from(archiveStream(h.storage, prefixOf('owner'))).toArray()).rejects.toMatchObject({ code: 'not_found' });
   });
+
+  it('a reader that goes away mid-download stops the archive without errors escaping', async () => {
+    const stream = archiveStream(h.storage, original.prefix) as Readable;
+    const errors: Error[] = [];
+    stream.on('error', (error) => errors.push(error));
+    await new Promise((resolve) => stream.once('readable', resolve));
+    stream.read();
+    stream.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stream.destroyed).toBe(true);
+    expect(errors).toEqual([]);
+    // The same backup downloads whole afterwards.
+    expect((await readTarGz(Buffer.concat(await Readable.from(archiveStream(h.storage, original.prefix)).toArray()))).map((e) => e.name)).toEqual(entries.map((e) => e.name));
+  });
 });

@@ -1,4 +1,7 @@
 import { randomUUID } from 'crypto';
+import { closeSync, createReadStream, ftruncateSync, mkdtempSync, openSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
 import { Readable } from 'stream';
 import { BackupProgress, deleteBackup, fetchBackup, readManifest, writeBackup } from '@hivehub/backup';
 import { Shard, ShardCut } from '@hivehub/shard';
@@ -137,6 +140,33 @@ describe.each(storageDrivers)('backup and restore through $name', (driver) => {
       real.release();
     }
   });
+
+  it('streams: backing up and fetching a 300 MB file adds less than 200 MB of memory', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hivehub-backup-big-'));
+    const size = 300 * 1024 * 1024;
+    const file = path.join(dir, 'vectors.f32');
+    const fd = openSync(file, 'w');
+    ftruncateSync(fd, size); // sparse: costs no disk to create, reads as zeros
+    closeSync(fd);
+    const real = await source.cut(['notes']);
+    const big = { path: 'checkpoint-00000000000000000001/vectors.f32', size, open: () => createReadStream(file, { highWaterMark: 1 << 20 }) };
+    const cut: ShardCut = { ...real, collections: [{ ...real.collections[0], files: [big] }] };
+    const prefix = prefixOf(source.tenantId);
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    try {
+      const { manifest } = await writeBackup({ storage: h.storage, prefix, cut, tenantId: 't', backupId: 'big' });
+      await fetchBackup({ storage: h.storage, prefix, manifest, collections: ['notes'], intoDir: () => path.join(dir, 'out') });
+      expect(manifest.total_bytes).toBe(size);
+    } finally {
+      clearInterval(sampler);
+      real.release();
+      rmSync(dir, { recursive: true, force: true });
+      await deleteBackup(h.storage, prefix);
+    }
+    expect(peak - baseline).toBeLessThan(200 * 1024 * 1024);
+  }, 120_000);
 
   it('fetchBackup refuses a collection the backup does not hold, a missing object, and a cancelled signal', async () => {
     const { prefix, manifest } = await backUp(['notes']);

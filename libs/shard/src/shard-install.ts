@@ -83,7 +83,8 @@ interface SwapStep {
   fresh: Collection;
   stagedDir: string;
   old?: Collection;
-  oldClosed?: boolean;
+  /** No longer served: closing it has begun, so only a reopen from disk can serve it again. */
+  oldRemoved?: boolean;
   replacedDir?: string;
   freshIn?: boolean;
 }
@@ -110,8 +111,8 @@ export async function swapIn(
       const target = path.join(collectionsDir, name);
       if (step.old) {
         live.delete(name);
+        step.oldRemoved = true;
         await step.old.close(); // waits for writes in flight, refuses later ones
-        step.oldClosed = true;
         step.replacedDir = path.join(collectionsDir, `.replaced-${randomSuffix()}-${name}`);
         await fs.rename(target, step.replacedDir);
       }
@@ -122,25 +123,36 @@ export async function swapIn(
     }
     await fsyncDir(collectionsDir);
   } catch (error) {
-    await rollBack(collectionsDir, live, done.reverse(), reopen);
+    const unrepaired = await rollBack(collectionsDir, live, done.reverse(), reopen);
+    if (unrepaired.length > 0) {
+      // Rare (a rename failing twice): the next open repairs what .replaced-* dirs allow.
+      throw new Error(`${(error as Error).message}; rolling back the restore also failed: ${unrepaired.join('; ')}`);
+    }
     throw error;
   }
   return steps.flatMap((step) => (step.replacedDir ? [step.replacedDir] : []));
 }
 
-async function rollBack(collectionsDir: string, live: Map<string, Collection>, steps: SwapStep[], reopen: (name: string) => Promise<Collection>): Promise<void> {
+/** Undoes each step as far as it went; returns what could not be undone (each step is tried regardless). */
+async function rollBack(collectionsDir: string, live: Map<string, Collection>, steps: SwapStep[], reopen: (name: string) => Promise<Collection>): Promise<string[]> {
+  const failures: string[] = [];
   for (const step of steps) {
     const name = step.fresh.name;
     const target = path.join(collectionsDir, name);
-    if (step.freshIn) {
-      live.delete(name);
-      await fs.rename(target, step.stagedDir);
-      step.fresh.relocate(step.stagedDir);
+    try {
+      if (step.freshIn) {
+        live.delete(name);
+        await fs.rename(target, step.stagedDir);
+        step.fresh.relocate(step.stagedDir);
+      }
+      if (step.replacedDir && (await pathExists(step.replacedDir))) await fs.rename(step.replacedDir, target);
+      if (step.oldRemoved) live.set(name, await reopen(name));
+    } catch (error) {
+      failures.push(`${name}: ${(error as Error).message}`);
     }
-    if (step.replacedDir && (await pathExists(step.replacedDir))) await fs.rename(step.replacedDir, target);
-    if (step.oldClosed) live.set(name, await reopen(name));
   }
-  await fsyncDir(collectionsDir);
+  await fsyncDir(collectionsDir).catch((error: Error) => failures.push(`fsync ${collectionsDir}: ${error.message}`));
+  return failures;
 }
 
 /** At open: finishes or undoes a swap a crash interrupted (see REPLACED_PATTERN). */

@@ -109,6 +109,40 @@ describe('cut and install (the data side of backups and restores)', () => {
     expect(readdirSync(path.join(collectionDir(source, 'c'), 'wal'))).toHaveLength(1);
   });
 
+  it('cuts held across automatic checkpoints under a steady writer each restore exactly their own LSN', async () => {
+    store = new ShardStore({ rootDir: root.dir, checkpointEveryBytes: 8192 });
+    const source = await store.open(`t${++tenant}`);
+    await source.createCollection({ collection: 'c', config: { size: DIM, distance: 'Euclid' } });
+    const lsnOf = new Map<number, number>();
+    let stop = false;
+    const writer = (async () => {
+      for (let id = 0; !stop; id++) {
+        const { operation_id } = await source.upsert({ collection: 'c', wait: id % 7 === 0, points: points(randomVectors(3, DIM, id), () => ({ id }), id * 3) });
+        lsnOf.set(id, operation_id);
+        if (id % 11 === 10) await source.deletePoints({ collection: 'c', wait: false, selector: { points: [(id - 5) * 3] } });
+      }
+    })();
+    const held: ShardCut[] = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      held.push(await cutOf(source, ['c']));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    stop = true;
+    await writer;
+    expect((await source.getCollection({ collection: 'c' })).segments_count).toBeGreaterThan(0);
+
+    for (const cut of held) {
+      const [c] = cut.collections;
+      const target = await newShard();
+      await target.installCollections([{ dir: await stage(target, cut, 'c'), as: 'c' }], { overwrite: false });
+      const restored = await target.getCollection({ collection: 'c' });
+      expect({ lsn: restored.lsn, points: restored.points_count }).toEqual({ lsn: c.lsn, points: c.points });
+      const newest = Math.max(...[...lsnOf].filter(([, lsn]) => lsn <= c.lsn).map(([id]) => id));
+      expect((await target.retrieve({ collection: 'c', ids: [newest * 3, (newest + 1) * 3] })).map((p) => p.id)).toEqual([newest * 3]);
+    }
+  });
+
   it('refuses to cut a missing collection, naming it', async () => {
     const shard = await newShard();
     await filled(shard, 'a', 10);
