@@ -4,6 +4,7 @@ import { ConfigModule } from '@hivehub/config';
 import { DbModule } from '@hivehub/db';
 import { StorageModule } from '@hivehub/storage';
 import { AuthModule } from './auth/auth.module';
+import { BackupsModule } from './backups/backups.module';
 import { DataPlaneModule } from './data-plane/data-plane.module';
 import type { ApiSettings } from './settings';
 import { HealthModule } from './health/health.module';
@@ -29,6 +30,7 @@ export class AppModule {
         NodesModule,
         DataPlaneModule,
         QdrantModule,
+        BackupsModule,
         HealthModule,
         MetricsModule,
       ],

@@ -5,6 +5,10 @@ import { DbModule } from '@hivehub/db';
 import { StorageModule } from '@hivehub/storage';
 import { Registry } from 'prom-client';
 import { createMetricsRegistry } from '@hivehub/common';
+import { BackupCreateHandler } from './backups/backup-create.handler';
+import { RestoreRunHandler } from './backups/restore-run.handler';
+import { RowJobRunner } from './backups/row-job-runner';
+import { ShardJobLocks } from './backups/shard-job-locks';
 import { InternalHealthController } from './internal-health.controller';
 import { JobRunner } from './jobs/job-runner.service';
 import { NodePingHandler } from './jobs/node-ping.handler';
@@ -17,7 +21,7 @@ import { ShardHost } from './shards/shard-host.service';
 import type { WorkerSettings } from './settings';
 
 /** Job handlers: one class per job name in libs/jobs (the runner checks at boot). */
-export const JOB_HANDLERS = [NodePingHandler];
+export const JOB_HANDLERS = [NodePingHandler, BackupCreateHandler, RestoreRunHandler];
 
 @Module({})
 export class WorkerModule {
@@ -34,6 +38,8 @@ export class WorkerModule {
         ShardHost,
         NodeToken,
         InternalShardsRoute,
+        RowJobRunner,
+        ShardJobLocks,
         ...(handlers as never[]),
       ],
     };

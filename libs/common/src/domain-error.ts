@@ -6,6 +6,10 @@ export const ERROR_STATUS = {
   bad_request: 400,
   invalid_json: 400,
   validation_failed: 422,
+  /** An uploaded backup archive that is not one (format, layout, manifest). */
+  bad_archive: 422,
+  /** Bytes that do not match the sha256 recorded for them. */
+  checksum_mismatch: 422,
   unauthorized: 401,
   invalid_api_key: 401,
   invalid_service_key: 401,

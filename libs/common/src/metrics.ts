@@ -24,12 +24,12 @@ export function httpDurationHistogram(registry: Registry): Histogram<'method' | 
   });
 }
 
-/** Job durations by job name and outcome (`completed`, `failed`, `retry`), and failures by error code. */
+/** Job durations by job name and outcome (`completed`, `failed`, `retry`, `postponed`: waiting for the shard's other job), and failures by error code. */
 export function jobMetrics(registry: Registry) {
   return {
     duration: new Histogram({
       name: 'hivehub_job_duration_seconds',
-      help: 'Job run durations (one attempt) by job name and outcome',
+      help: 'Job run durations (one attempt) by job name and outcome (completed, failed, retry, postponed)',
       labelNames: ['job', 'outcome'],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600],
       registers: [registry],

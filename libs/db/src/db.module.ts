@@ -1,10 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { ApiKeyRepository } from './api-key.repository';
 import { AuditRepository } from './audit.repository';
+import { BackupRepository } from './backup.repository';
 import { ClusterSecretRepository } from './cluster-secret.repository';
 import { NodeRepository } from './node.repository';
 import { PlacementRepository } from './placement.repository';
 import { PrismaService } from './prisma.service';
+import { RestoreRepository } from './restore.repository';
 import { TenantRepository } from './tenant.repository';
 
 const providers = [
@@ -15,6 +17,8 @@ const providers = [
   NodeRepository,
   PlacementRepository,
   ClusterSecretRepository,
+  BackupRepository,
+  RestoreRepository,
 ];
 
 @Global()

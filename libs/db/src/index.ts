@@ -6,3 +6,6 @@ export * from './audit.repository';
 export * from './node.repository';
 export * from './placement.repository';
 export * from './cluster-secret.repository';
+export * from './job-rows';
+export * from './backup.repository';
+export * from './restore.repository';

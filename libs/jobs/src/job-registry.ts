@@ -8,6 +8,10 @@ import { z } from 'zod';
 export const JOBS = {
   /** Round trip through a node's queue: proves the node consumes its jobs. */
   'node.ping': z.object({ pingId: z.string().uuid() }),
+  /** Runs the backup row `backupId` on the node holding the tenant's shard. */
+  'backup.create': z.object({ backupId: z.string().uuid() }),
+  /** Runs the restore row `restoreId` on the node holding the tenant's shard. */
+  'restore.run': z.object({ restoreId: z.string().uuid() }),
 } as const;
 
 export type JobName = keyof typeof JOBS;

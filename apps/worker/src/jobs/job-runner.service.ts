@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import { ZodError } from 'zod';
 import { jobMetrics } from '@hivehub/common';
@@ -54,10 +54,16 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
   /** Starts consuming; called once the node is registered. */
   start(): void {
     const queue = nodeQueueName(this.identity.id);
-    this.worker = new Worker(queue, (job) => this.timed(job), {
+    this.worker = new Worker(queue, (job, token) => this.timed(job, token), {
       connection: redisConnection(this.redis.url),
       prefix: this.redis.queuePrefix,
       concurrency: this.workerConfig.concurrency,
+      // A killed node's active job goes back to its queue once its lock lapses: a
+      // shorter lock than BullMQ's 30 s brings a crashed backup back within ~20 s. The
+      // lock is renewed every half period, so only an event loop blocked that long
+      // could lose it, and the row's claim plus the shard lock keep a double run harmless.
+      lockDuration: 15_000,
+      stalledInterval: 5_000,
     });
     this.worker.on('failed', (job, err) => this.logger.warn(`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`));
     this.worker.on('error', (err) => this.logger.error(`queue ${queue}: ${err.message}`));
@@ -69,12 +75,16 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Runs one attempt, recording its duration and, when it fails, its error code. */
-  private async timed(job: Job): Promise<unknown> {
+  private async timed(job: Job, token?: string): Promise<unknown> {
     const started = performance.now();
     let outcome = 'completed';
     try {
-      return await this.dispatch(job);
+      return await this.dispatch(job, token);
     } catch (err) {
+      if (err instanceof DelayedError) {
+        outcome = 'postponed';
+        throw err;
+      }
       const permanent = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       outcome = permanent ? 'failed' : 'retry';
       this.metrics.failures.inc({ job: job.name, code: permanent ? errorCode(err) : 'retry' });
@@ -84,7 +94,7 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private async dispatch(job: Job): Promise<unknown> {
+  private async dispatch(job: Job, token?: string): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (!handler) throw new UnrecoverableError(`no handler for job '${job.name}'`);
     let payload: unknown;
@@ -97,7 +107,12 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     return handler.handle(payload as never, {
       jobId: job.id!,
       attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? 1,
       progress: (value) => job.updateProgress(value),
+      postpone: async (delayMs) => {
+        await job.moveToDelayed(Date.now() + delayMs, token);
+        throw new DelayedError();
+      },
     });
   }
 }

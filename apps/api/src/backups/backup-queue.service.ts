@@ -1,0 +1,49 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Backup, Restore } from '@hivehub/db';
+import { JobProducer } from '@hivehub/jobs';
+
+/** How long a request waits for Redis before leaving the job to the reconciler. */
+const ENQUEUE_TIMEOUT_MS = 3000;
+
+/**
+ * Puts the job of a backup or restore row on the queue of the node holding the
+ * tenant's shard, job id = row id. The row is written first and is the truth: when
+ * Redis does not take the job, the request still succeeds and BackupReconciler
+ * enqueues the row later, so a Redis blip never loses nor refuses work.
+ */
+@Injectable()
+export class BackupQueue {
+  private readonly logger = new Logger('backups');
+
+  constructor(private readonly jobs: JobProducer) {}
+
+  enqueueBackup(row: Backup): Promise<void> {
+    return this.enqueue(row.nodeId, row.id, () => this.jobs.enqueue(row.nodeId!, 'backup.create', { backupId: row.id }, { jobId: row.id }));
+  }
+
+  enqueueRestore(row: Restore): Promise<void> {
+    return this.enqueue(row.nodeId, row.id, () => this.jobs.enqueue(row.nodeId!, 'restore.run', { restoreId: row.id }, { jobId: row.id }));
+  }
+
+  /** Drops the job of a row cancelled while queued, so it does not occupy the queue. */
+  async discard(nodeId: string | null, id: string): Promise<void> {
+    if (nodeId) await this.withTimeout(this.jobs.discardWaiting(nodeId, id)).catch((err: Error) => this.logger.warn(`could not drop job ${id}: ${err.message}`));
+  }
+
+  private async enqueue(nodeId: string | null, id: string, add: () => Promise<unknown>): Promise<void> {
+    if (!nodeId) return;
+    try {
+      await this.withTimeout(add());
+    } catch (err) {
+      this.logger.warn(`job ${id} not enqueued now (${(err as Error).message}); the reconciler will enqueue it`);
+    }
+  }
+
+  private withTimeout<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+}

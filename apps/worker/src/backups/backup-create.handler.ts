@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { deleteBackup, writeBackup } from '@hivehub/backup';
+import { type Backup, BackupRepository } from '@hivehub/db';
+import { JobHandler, type JobContext, type JobHandlerClass, type JobPayload } from '@hivehub/jobs';
+import { OBJECT_STORAGE, type ObjectStorage } from '@hivehub/storage';
+import { ShardHost } from '../shards/shard-host.service';
+import { RowJobRunner, type RunControl } from './row-job-runner';
+
+/**
+ * Backs up a tenant's collections: a consistent cut of the shard (writes go on),
+ * streamed to storage under the row's prefix, manifest last. A failed or cancelled
+ * run removes what it stored; the row records the manifest's summary on success.
+ */
+@Injectable()
+@JobHandler('backup.create')
+export class BackupCreateHandler implements JobHandlerClass<'backup.create'> {
+  constructor(
+    private readonly runner: RowJobRunner,
+    private readonly backups: BackupRepository,
+    private readonly host: ShardHost,
+    @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
+  ) {}
+
+  handle({ backupId }: JobPayload<'backup.create'>, context: JobContext) {
+    return this.runner.run<Backup>(
+      {
+        rows: this.backups.rows,
+        id: backupId,
+        work: (row, run) => this.backUp(row, run),
+        cleanup: (row) => deleteBackup(this.storage, row.storagePrefix),
+      },
+      context,
+    );
+  }
+
+  private async backUp(row: Backup, run: RunControl): Promise<void> {
+    run.report({ phase: 'cutting' });
+    const shard = await this.host.shardOf(row.tenantId);
+    const requested = row.requestedCollections;
+    const cut = await shard.cut(requested.length === 1 && requested[0] === '*' ? '*' : requested);
+    try {
+      run.report({ phase: 'uploading', bytesDone: 0, bytesTotal: cut.collections.reduce((sum, c) => sum + c.files.reduce((s, f) => s + f.size, 0), 0) });
+      const stored = await writeBackup({
+        storage: this.storage,
+        prefix: row.storagePrefix,
+        cut,
+        tenantId: row.tenantId,
+        backupId: row.id,
+        signal: run.signal,
+        onProgress: (p) => run.report({ phase: p.phase, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),
+      });
+      const collections = stored.manifest.collections.map((c) => ({ name: c.name, dimension: c.dimension, distance: c.distance, points: c.points, lsn: c.lsn }));
+      await this.backups.succeed(row.tenantId, row.id, {
+        collections,
+        vectors: collections.reduce((sum, c) => sum + c.points, 0),
+        sizeBytes: stored.sizeBytes,
+        sha256: stored.manifestSha256,
+      });
+    } finally {
+      cut.release();
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { type Backup, BackupSource, JobStatus, Prisma } from './generated/prisma/client';
+import { JobRows } from './job-rows';
+import { PrismaService } from './prisma.service';
+
+export type { Backup };
+export { BackupSource };
+
+export interface NewBackup {
+  id: string;
+  name?: string | null;
+  description?: string | null;
+  source: BackupSource;
+  scheduleId?: string | null;
+  requestedCollections: string[];
+  storagePrefix: string;
+  nodeId: string | null;
+  /** An upload is written by the api itself while it arrives: created running, not queued. */
+  status?: typeof JobStatus.queued | typeof JobStatus.running;
+}
+
+/** What a finished backup records from its manifest. */
+export interface BackupResult {
+  collections: { name: string; dimension: number; distance: string; points: number; lsn: number }[];
+  vectors: number;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/** Position in the newest-first listing: the last row of the previous page. */
+export interface BackupCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** Backups that count against max_backups: all but the failed and cancelled ones. */
+const KEPT: JobStatus[] = [JobStatus.queued, JobStatus.running, JobStatus.succeeded];
+
+@Injectable()
+export class BackupRepository {
+  /** Status transitions shared with restores (claim, progress, finish, cancel). */
+  readonly rows: JobRows<Backup>;
+
+  constructor(private readonly prisma: PrismaService) {
+    this.rows = new JobRows<Backup>(prisma.backup as never);
+  }
+
+  /**
+   * Inserts the row unless the tenant already keeps `maxBackups` backups; null then.
+   * A per-tenant advisory lock makes count-then-insert atomic across api processes.
+   */
+  async createWithinQuota(tenantId: string, backup: NewBackup, maxBackups: number): Promise<Backup | null> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`backups:${tenantId}`}, 0))`;
+      const kept = await tx.backup.count({ where: { tenantId, status: { in: KEPT } } });
+      if (kept >= maxBackups) return null;
+      const running = backup.status === JobStatus.running;
+      return tx.backup.create({ data: { ...backup, tenantId, ...(running ? { startedAt: new Date(), attempts: 1 } : {}) } });
+    });
+  }
+
+  find(tenantId: string, id: string): Promise<Backup | null> {
+    return this.rows.find(tenantId, id);
+  }
+
+  /** Newest first; `after` is the last row of the previous page. */
+  list(tenantId: string, limit: number, after?: BackupCursor): Promise<Backup[]> {
+    const older: Prisma.BackupWhereInput | undefined = after
+      ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+      : undefined;
+    return this.prisma.backup.findMany({
+      where: { tenantId, ...(older ?? {}) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+  }
+
+  /** Backups kept and the bytes they hold in storage (succeeded ones, by their size). */
+  async usage(tenantId: string): Promise<{ count: number; bytes: number }> {
+    const [count, sum] = await Promise.all([
+      this.prisma.backup.count({ where: { tenantId, status: { in: KEPT } } }),
+      this.prisma.backup.aggregate({ where: { tenantId, status: JobStatus.succeeded }, _sum: { sizeBytes: true } }),
+    ]);
+    return { count, bytes: Number(sum._sum.sizeBytes ?? 0n) };
+  }
+
+  succeed(tenantId: string, id: string, result: BackupResult): Promise<boolean> {
+    return this.rows.succeed(tenantId, id, resultColumns(result));
+  }
+
+  /** Forgets a row whose objects were never accepted (a refused upload). */
+  async remove(tenantId: string, id: string): Promise<void> {
+    await this.prisma.backup.deleteMany({ where: { tenantId, id } });
+  }
+
+  /** Removes a finished row; false when the tenant has no such row or it is still queued or running. */
+  async deleteFinished(tenantId: string, id: string): Promise<boolean> {
+    const { count } = await this.prisma.backup.deleteMany({ where: { tenantId, id, status: { notIn: [JobStatus.queued, JobStatus.running] } } });
+    return count > 0;
+  }
+}
+
+function resultColumns(r: BackupResult) {
+  return {
+    collections: r.collections as unknown as Prisma.InputJsonValue,
+    vectors: BigInt(r.vectors),
+    sizeBytes: BigInt(r.sizeBytes),
+    bytesDone: BigInt(r.sizeBytes),
+    bytesTotal: BigInt(r.sizeBytes),
+    sha256: r.sha256,
+  };
+}
