@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { backUp, seedCollection } from './support/backups';
 import { admin, bearer, call, tenantWithKey } from './support/client';
 import { startNode, waitFor, WORKER_MAIN } from './support/processes';
 import { stackInfo } from './support/stack-info';
@@ -77,5 +78,22 @@ describe('Prometheus metrics', () => {
     const text = await res.text();
     expect(sample(text, 'hivehub_job_duration_seconds_count{job="node.ping",outcome="completed"}')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'hivehub_shard_op_duration_seconds_count{op="createCollection",status="200"}')).toBeGreaterThanOrEqual(1);
+  });
+
+  it("exposes a tenant's last successful backup time on the api, and the backup's bytes and job on its node", async () => {
+    const { tenant, key } = await tenantWithKey();
+    const headers = bearer(key);
+    expect(sample(await scrapeApi(), `vectorizer_last_backup_timestamp{tenant="${tenant.id}"}`)).toBeUndefined();
+    await seedCollection(headers, 'docs', 50, 8);
+    const backup = await backUp(headers);
+    expect(backup.status).toBe('succeeded');
+    const stamp = sample(await scrapeApi(), `vectorizer_last_backup_timestamp{tenant="${tenant.id}"}`);
+    expect(stamp).toBeCloseTo(Date.parse(backup.finished_at) / 1000, 2);
+
+    const placement = await call('GET', `/admin/tenants/${tenant.id}/placement`, { headers: admin() });
+    const node = (await liveNodes()).find((n) => n.id === placement.body.node_id)!;
+    const text = await (await fetch(`${node.address}/metrics`)).text();
+    expect(sample(text, 'hivehub_backup_transfer_bytes_total{direction="backup"}')).toBeGreaterThanOrEqual(backup.size_bytes);
+    expect(sample(text, 'hivehub_job_duration_seconds_count{job="backup.create",outcome="completed"}')).toBeGreaterThanOrEqual(1);
   });
 });

@@ -6,6 +6,7 @@ import { StorageModule } from '@hivehub/storage';
 import { Registry } from 'prom-client';
 import { createMetricsRegistry } from '@hivehub/common';
 import { BackupCreateHandler } from './backups/backup-create.handler';
+import { BackupMetrics } from './backups/backup-metrics';
 import { RestoreRunHandler } from './backups/restore-run.handler';
 import { RowJobRunner } from './backups/row-job-runner';
 import { ShardJobLocks } from './backups/shard-job-locks';
@@ -39,6 +40,7 @@ export class WorkerModule {
         NodeToken,
         InternalShardsRoute,
         RowJobRunner,
+        BackupMetrics,
         ShardJobLocks,
         ...(handlers as never[]),
       ],

@@ -98,6 +98,19 @@ export class BackupRepository {
     const { count } = await this.prisma.backup.deleteMany({ where: { tenantId, id, status: { notIn: [JobStatus.queued, JobStatus.running] } } });
     return count > 0;
   }
+
+  /**
+   * Cluster-wide, for metrics only: each live tenant's latest successful backup time.
+   * Deleted tenants are left out, so their alerts end with them.
+   */
+  async lastSucceededPerTenant(): Promise<{ tenantId: string; finishedAt: Date }[]> {
+    const groups = await this.prisma.backup.groupBy({
+      by: ['tenantId'],
+      where: { status: JobStatus.succeeded, finishedAt: { not: null }, tenant: { deletedAt: null } },
+      _max: { finishedAt: true },
+    });
+    return groups.map((g) => ({ tenantId: g.tenantId, finishedAt: g._max.finishedAt! }));
+  }
 }
 
 function resultColumns(r: BackupResult) {

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { BackupRepository } from '@hivehub/db';
 import { JobProducer, nodeQueueName } from '@hivehub/jobs';
 import { NodeDirectory } from '../nodes/node-directory.service';
 
@@ -14,11 +15,23 @@ export class ClusterMetrics implements OnModuleInit {
     private readonly registry: Registry,
     private readonly nodes: NodeDirectory,
     private readonly jobs: JobProducer,
+    private readonly backups: BackupRepository,
   ) {}
 
   onModuleInit(): void {
     const nodes = this.nodes;
     const jobs = this.jobs;
+    const backups = this.backups;
+    new Gauge({
+      name: 'vectorizer_last_backup_timestamp',
+      help: 'Seconds since the epoch when the tenant\'s last successful backup finished (tenants without one have no series)',
+      labelNames: ['tenant'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const { tenantId, finishedAt } of await backups.lastSucceededPerTenant()) this.set({ tenant: tenantId }, finishedAt.getTime() / 1000);
+      },
+    });
     new Gauge({
       name: 'vectorizer_node_healthy',
       help: '1 when the data-plane node heartbeated within NODE_DEAD_AFTER_MS, else 0',

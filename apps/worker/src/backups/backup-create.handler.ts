@@ -4,6 +4,7 @@ import { type Backup, BackupRepository } from '@hivehub/db';
 import { JobHandler, type JobContext, type JobHandlerClass, type JobPayload } from '@hivehub/jobs';
 import { OBJECT_STORAGE, type ObjectStorage } from '@hivehub/storage';
 import { ShardHost } from '../shards/shard-host.service';
+import { BackupMetrics } from './backup-metrics';
 import { RowJobRunner, type RunControl } from './row-job-runner';
 
 /**
@@ -19,6 +20,7 @@ export class BackupCreateHandler implements JobHandlerClass<'backup.create'> {
     private readonly backups: BackupRepository,
     private readonly host: ShardHost,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
+    private readonly metrics: BackupMetrics,
   ) {}
 
   handle({ backupId }: JobPayload<'backup.create'>, context: JobContext) {
@@ -56,6 +58,7 @@ export class BackupCreateHandler implements JobHandlerClass<'backup.create'> {
         sizeBytes: stored.sizeBytes,
         sha256: stored.manifestSha256,
       });
+      this.metrics.transferred('backup', stored.sizeBytes);
     } finally {
       cut.release();
     }

@@ -6,6 +6,7 @@ import { BackupRepository, type Restore, RESTORE_COMMIT_PHASE, RestoreRepository
 import { JobHandler, type JobContext, type JobHandlerClass, type JobPayload } from '@hivehub/jobs';
 import { OBJECT_STORAGE, type ObjectStorage } from '@hivehub/storage';
 import { ShardHost } from '../shards/shard-host.service';
+import { BackupMetrics } from './backup-metrics';
 import { JobRefusal } from './job-failure';
 import { alreadySwappedIn } from './restore-resume';
 import { RowJobRunner, type RunControl } from './row-job-runner';
@@ -27,6 +28,7 @@ export class RestoreRunHandler implements JobHandlerClass<'restore.run'> {
     private readonly tenants: TenantRepository,
     private readonly host: ShardHost,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
+    private readonly metrics: BackupMetrics,
   ) {}
 
   handle({ restoreId }: JobPayload<'restore.run'>, context: JobContext) {
@@ -77,6 +79,8 @@ export class RestoreRunHandler implements JobHandlerClass<'restore.run'> {
         row.id,
         installed.map((c) => ({ name: c.name, source: targets.find((t) => t.as === c.name)?.source ?? c.name, points: c.points })),
       );
+      const restored = manifest.collections.filter((c) => names.includes(c.name));
+      this.metrics.transferred('restore', restored.reduce((sum, c) => sum + c.files.reduce((s, f) => s + f.size, 0), 0));
     } finally {
       await fs.rm(staging, { recursive: true, force: true });
     }
