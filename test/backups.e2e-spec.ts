@@ -26,6 +26,9 @@ describe('backups and restores', () => {
     await call('DELETE', '/collections/notes', { headers });
     const restored = await restore(headers, { backup_id: backup.id, overwrite: true });
     expect(restored).toMatchObject({ status: 'succeeded', percent: 100, error: null, backup_id: backup.id });
+    // Every stored byte but the manifest's was read back.
+    expect(restored.bytes_done).toBe(restored.bytes_total);
+    expect(restored.bytes_total).toBeGreaterThan(0.9 * backup.size_bytes);
     expect(restored.restored_collections.map((c: { name: string }) => c.name).sort()).toEqual(['docs', 'notes']);
 
     expect(await snapshot(headers, 'docs')).toEqual(before.docs);

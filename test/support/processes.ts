@@ -31,7 +31,7 @@ export interface RunningProcess {
 /** Starts `node <main>` with exactly `env` (plus PATH), logging to `logFile`. */
 export function startNode(main: string, env: Record<string, string>, logFile: string): RunningProcess {
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...(process.env.CHILD_NODE_ARGS ? process.env.CHILD_NODE_ARGS.split(' ') : []), main], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['ignore', fd, fd],

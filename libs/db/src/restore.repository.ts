@@ -46,8 +46,9 @@ export class RestoreRepository {
     return (await this.prisma.restore.count({ where: { tenantId, backupId, status: { in: UNFINISHED } } })) > 0;
   }
 
-  succeed(tenantId: string, id: string, restored: RestoredCollection[]): Promise<boolean> {
-    return this.rows.succeed(tenantId, id, { restoredCollections: restored as unknown as Prisma.InputJsonValue });
+  /** `bytes`: the size of the restored files, so a restore too quick for a progress beat still shows them. */
+  succeed(tenantId: string, id: string, restored: RestoredCollection[], bytes: number): Promise<boolean> {
+    return this.rows.succeed(tenantId, id, { restoredCollections: restored as unknown as Prisma.InputJsonValue, bytesDone: BigInt(bytes), bytesTotal: BigInt(bytes) });
   }
 
   requestCancel(tenantId: string, id: string): Promise<Restore | null> {

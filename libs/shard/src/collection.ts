@@ -173,6 +173,11 @@ export class Collection {
     return count(this.table, request);
   }
 
+  /** WAL bytes appended since the last checkpoint (what a restart or a restore of a cut replays). */
+  get walBytesSinceCheckpoint(): number {
+    return this.wal.bytesSinceCheckpoint;
+  }
+
   /** Writes a checkpoint if anything changed since the last one; true when one was written. */
   checkpoint(): Promise<boolean> {
     return this.mutex.run(async () => {

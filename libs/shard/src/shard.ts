@@ -161,8 +161,12 @@ export class Shard implements ShardOpHandlers {
    * A consistent cut of each collection at its current LSN, taken while writes go
    * on: each collection's write mutex is held only to record where the cut is.
    * The caller must `release()` it (checkpoints defer removing its files until then).
+   * With `checkpointAboveWalBytes`, a collection whose WAL has grown by more than that
+   * since its checkpoint is checkpointed first (its writers wait for that one
+   * checkpoint), so the cut carries a graph that covers all but a small WAL tail and
+   * a restore of it loads the graph instead of replaying, i.e. rebuilding, its points.
    */
-  async cut(collections: string[] | '*'): Promise<ShardCut> {
+  async cut(collections: string[] | '*', options: { checkpointAboveWalBytes?: number } = {}): Promise<ShardCut> {
     this.assertOpen();
     if (collections !== '*' && !Array.isArray(collections)) throw new ShardError('bad_request', "collections must be '*' or a list of names");
     const names = collections === '*' ? [...this.collections.keys()].sort() : [...new Set(collections.map(assertCollectionName))];
@@ -173,7 +177,10 @@ export class Shard implements ShardOpHandlers {
     const release = () => releases.forEach((each) => each());
     try {
       for (const name of names) {
-        const taken = await this.collection({ collection: name }).cut();
+        const collection = this.collection({ collection: name });
+        const threshold = options.checkpointAboveWalBytes;
+        if (threshold !== undefined && collection.walBytesSinceCheckpoint > threshold) await collection.checkpoint();
+        const taken = await collection.cut();
         cuts.push(taken.cut);
         releases.push(taken.release);
       }

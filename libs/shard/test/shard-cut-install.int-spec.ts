@@ -32,8 +32,8 @@ describe('cut and install (the data side of backups and restores)', () => {
     }
   }
 
-  async function cutOf(shard: Shard, collections: string[] | '*'): Promise<ShardCut> {
-    const cut = await shard.cut(collections);
+  async function cutOf(shard: Shard, collections: string[] | '*', options?: { checkpointAboveWalBytes?: number }): Promise<ShardCut> {
+    const cut = await shard.cut(collections, options);
     cuts.push(cut);
     return cut;
   }
@@ -141,6 +141,24 @@ describe('cut and install (the data side of backups and restores)', () => {
       const newest = Math.max(...[...lsnOf].filter(([, lsn]) => lsn <= c.lsn).map(([id]) => id));
       expect((await target.retrieve({ collection: 'c', ids: [newest * 3, (newest + 1) * 3] })).map((p) => p.id)).toEqual([newest * 3]);
     }
+  });
+
+  it('checkpoints first when asked and the WAL tail is larger, so the restore loads a graph instead of replaying', async () => {
+    const source = await newShard();
+    await filled(source, 'big', 200);
+    await filled(source, 'small', 3, 2);
+    const plain = await cutOf(source, ['big']);
+    expect(plain.collections[0].files.some((f) => f.path.endsWith('graph.hnsw'))).toBe(false);
+
+    const cut = await cutOf(source, '*', { checkpointAboveWalBytes: 4096 });
+    const files = (name: string) => cut.collections.find((c) => c.name === name)!.files.map((f) => f.path);
+    expect(files('big').some((f) => f.endsWith('graph.hnsw'))).toBe(true);
+    expect(files('small').some((f) => f.endsWith('graph.hnsw'))).toBe(false); // 3 records: under the threshold
+
+    const target = await newShard();
+    await target.installCollections([{ dir: await stage(target, cut, 'big'), as: 'big' }], { overwrite: false });
+    expect(target.loadReport().big).toMatchObject({ loaded_graph: true, replayed_records: 0 });
+    expect(await everything(target, 'big')).toEqual(await everything(source, 'big'));
   });
 
   it('refuses to cut a missing collection, naming it', async () => {

@@ -8,6 +8,13 @@ import { BackupMetrics } from './backup-metrics';
 import { RowJobRunner, type RunControl } from './row-job-runner';
 
 /**
+ * A backup checkpoints a collection whose WAL grew by more than this since its last
+ * checkpoint, so the backup carries the HNSW graph and a restore replays at most
+ * this much (a few thousand points), never the whole collection.
+ */
+const CHECKPOINT_ABOVE_WAL_BYTES = 1024 * 1024;
+
+/**
  * Backs up a tenant's collections: a consistent cut of the shard (writes go on),
  * streamed to storage under the row's prefix, manifest last. A failed or cancelled
  * run removes what it stored; the row records the manifest's summary on success.
@@ -39,7 +46,7 @@ export class BackupCreateHandler implements JobHandlerClass<'backup.create'> {
     run.report({ phase: 'cutting' });
     const shard = await this.host.shardOf(row.tenantId);
     const requested = row.requestedCollections;
-    const cut = await shard.cut(requested.length === 1 && requested[0] === '*' ? '*' : requested);
+    const cut = await shard.cut(requested.length === 1 && requested[0] === '*' ? '*' : requested, { checkpointAboveWalBytes: CHECKPOINT_ABOVE_WAL_BYTES });
     try {
       run.report({ phase: 'uploading', bytesDone: 0, bytesTotal: cut.collections.reduce((sum, c) => sum + c.files.reduce((s, f) => s + f.size, 0), 0) });
       const stored = await writeBackup({

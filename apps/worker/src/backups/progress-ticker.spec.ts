@@ -50,7 +50,9 @@ describe('ProgressTicker', () => {
       return { running: true, cancelRequested: false };
     }, 10);
     ticker.start();
-    await new Promise((r) => setTimeout(r, 55));
+    // Wait for beats rather than for a fixed time: a loaded machine may delay timers.
+    const deadline = Date.now() + 10_000;
+    while (calls < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     ticker.stop();
     expect(calls).toBeGreaterThanOrEqual(3);
   });

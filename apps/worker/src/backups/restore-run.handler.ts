@@ -44,13 +44,14 @@ export class RestoreRunHandler implements JobHandlerClass<'restore.run'> {
     const manifest = await readManifest(this.storage, backup.storagePrefix, backup.sha256 ?? undefined);
     if (!manifest) throw new JobRefusal('backup_not_found', `backup ${backup.id} has no manifest in storage`);
     const names = row.collections.length > 0 ? row.collections : manifest.collections.map((c) => c.name);
+    const bytes = manifest.collections.filter((c) => names.includes(c.name)).reduce((sum, c) => sum + c.files.reduce((s, f) => s + f.size, 0), 0);
     const targets = names.map((name) => ({ as: `${row.targetPrefix}${name}`, source: name }));
 
     const shard = await this.host.shardOf(row.tenantId);
     if (run.resumedFrom === RESTORE_COMMIT_PHASE) {
       const swapped = alreadySwappedIn(targets, manifest, await shard.listCollections());
       if (swapped) {
-        await this.restores.succeed(row.tenantId, row.id, swapped);
+        await this.restores.succeed(row.tenantId, row.id, swapped, bytes);
         return;
       }
     }
@@ -78,9 +79,9 @@ export class RestoreRunHandler implements JobHandlerClass<'restore.run'> {
         row.tenantId,
         row.id,
         installed.map((c) => ({ name: c.name, source: targets.find((t) => t.as === c.name)?.source ?? c.name, points: c.points })),
+        bytes,
       );
-      const restored = manifest.collections.filter((c) => names.includes(c.name));
-      this.metrics.transferred('restore', restored.reduce((sum, c) => sum + c.files.reduce((s, f) => s + f.size, 0), 0));
+      this.metrics.transferred('restore', bytes);
     } finally {
       await fs.rm(staging, { recursive: true, force: true });
     }
