@@ -101,11 +101,14 @@ export class JobRows<T extends Row> {
     return this.finish(tenantId, id, { status: JobStatus.cancelled, phase: 'cancelled' }, now);
   }
 
-  /** A transient failure with attempts left: back to queued, the error kept for whoever looks. */
+  /**
+   * A transient failure with attempts left: back to queued, the error kept for whoever
+   * looks, the phase kept too (the next run learns where this one stopped).
+   */
   async retryLater(tenantId: string, id: string, failure: JobFailure): Promise<void> {
     await this.rows.updateMany({
       where: { tenantId, id, status: { in: UNFINISHED } },
-      data: { status: JobStatus.queued, phase: 'retrying', errorCode: failure.code, errorMessage: failure.message },
+      data: { status: JobStatus.queued, errorCode: failure.code, errorMessage: failure.message },
     });
   }
 

@@ -7,13 +7,15 @@ import { JobHandler, type JobContext, type JobHandlerClass, type JobPayload } fr
 import { OBJECT_STORAGE, type ObjectStorage } from '@hivehub/storage';
 import { ShardHost } from '../shards/shard-host.service';
 import { JobRefusal } from './job-failure';
+import { alreadySwappedIn } from './restore-resume';
 import { RowJobRunner, type RunControl } from './row-job-runner';
 
 /**
  * Restores collections of a backup: download into a staging dir beside the live
  * shard, every file verified, then the shard opens them fully and swaps them in at
  * once. Until the swap the live collections are untouched; cancel is honoured up to
- * the commit phase, which the row enters only if no cancel came first.
+ * the commit phase, which the row enters only if no cancel came first. A run that
+ * died after its swap is recognised on retry and recorded, not installed twice.
  */
 @Injectable()
 @JobHandler('restore.run')
@@ -40,8 +42,16 @@ export class RestoreRunHandler implements JobHandlerClass<'restore.run'> {
     const manifest = await readManifest(this.storage, backup.storagePrefix, backup.sha256 ?? undefined);
     if (!manifest) throw new JobRefusal('backup_not_found', `backup ${backup.id} has no manifest in storage`);
     const names = row.collections.length > 0 ? row.collections : manifest.collections.map((c) => c.name);
+    const targets = names.map((name) => ({ as: `${row.targetPrefix}${name}`, source: name }));
 
     const shard = await this.host.shardOf(row.tenantId);
+    if (run.resumedFrom === RESTORE_COMMIT_PHASE) {
+      const swapped = alreadySwappedIn(targets, manifest, await shard.listCollections());
+      if (swapped) {
+        await this.restores.succeed(row.tenantId, row.id, swapped);
+        return;
+      }
+    }
     const staging = await shard.stagingDir();
     try {
       await fetchBackup({
@@ -58,15 +68,14 @@ export class RestoreRunHandler implements JobHandlerClass<'restore.run'> {
         throw new Error('cancelled before commit');
       }
       run.report({ phase: RESTORE_COMMIT_PHASE });
-      const staged = names.map((name) => ({ dir: path.join(staging, name), as: `${row.targetPrefix}${name}`, source: name }));
       const installed = await shard.installCollections(
-        staged.map(({ dir, as }) => ({ dir, as })),
+        targets.map(({ as, source }) => ({ dir: path.join(staging, source), as })),
         { overwrite: row.overwrite, max_collections: tenant.maxCollections, max_points: Number(tenant.maxVectors), max_bytes: Number(tenant.maxStorageBytes) },
       );
       await this.restores.succeed(
         row.tenantId,
         row.id,
-        installed.map((c) => ({ name: c.name, source: staged.find((s) => s.as === c.name)?.source ?? c.name, points: c.points })),
+        installed.map((c) => ({ name: c.name, source: targets.find((t) => t.as === c.name)?.source ?? c.name, points: c.points })),
       );
     } finally {
       await fs.rm(staging, { recursive: true, force: true });

@@ -46,6 +46,15 @@ describe('RowJobRunner', () => {
     expect(log).toEqual(['worked']);
   });
 
+  it('tells a run where the previous one stopped', async () => {
+    const seen: (string | null)[] = [];
+    for (const initial of [{}, { status: 'running', attempts: 1, phase: 'committing' }] as Partial<Backup>[]) {
+      const { rows, log } = fakeRows(initial);
+      await runner.run(job(rows, async (_row, run) => void seen.push(run.resumedFrom), log), context());
+    }
+    expect(seen).toEqual([null, 'committing']);
+  });
+
   it('leaves a terminal row alone', async () => {
     const { rows, log } = fakeRows({ status: 'cancelled' });
     await expect(runner.run(job(rows, async () => void log.push('worked'), log), context())).resolves.toEqual({ status: 'cancelled' });

@@ -18,6 +18,8 @@ export interface RunControl {
   report(progress: Partial<JobProgress>): void;
   /** Declares the run cancelled (the job lost the race to its point of no return). */
   cancel(): void;
+  /** The phase an earlier run of this row stopped in (failed, or its worker killed), or null on a first run. */
+  resumedFrom: string | null;
 }
 
 export interface RowJob<T extends Row> {
@@ -53,19 +55,19 @@ export class RowJobRunner {
     try {
       const row = await job.rows.claim(job.id, this.identity.id);
       if (!row) return { status: 'gone' };
-      return await this.runClaimed(job, row, context);
+      return await this.runClaimed(job, row, context, peeked.attempts > 0 ? peeked.phase : null);
     } finally {
       release();
     }
   }
 
-  private async runClaimed<T extends Row>(job: RowJob<T>, row: T, context: JobContext): Promise<{ status: string }> {
+  private async runClaimed<T extends Row>(job: RowJob<T>, row: T, context: JobContext, resumedFrom: string | null): Promise<{ status: string }> {
     const ticker = new ProgressTicker((p) => job.rows.progress(row.tenantId, row.id, p));
     if (row.cancelRequested) ticker.cancel();
     ticker.start();
     try {
       if (ticker.cancelled) throw new Error('cancelled before it started');
-      await job.work(row, { signal: ticker.signal, report: (p) => ticker.report(p), cancel: () => ticker.cancel() });
+      await job.work(row, { signal: ticker.signal, report: (p) => ticker.report(p), cancel: () => ticker.cancel(), resumedFrom });
       return { status: 'succeeded' };
     } catch (err) {
       return await this.afterFailure(job, row, err, ticker.cancelled, context);
