@@ -55,8 +55,8 @@ interface Sample {
 async function samplePoints(shard: Shard, collection: string): Promise<Sample[]> {
   const page = await shard.scroll({ collection, request: { limit: SAMPLE_PAGE, with_payload: false, with_vector: false } });
   const ids = page.points.map((p) => p.id);
-  const picked = [...new Set([0, ids.length >> 1, ids.length - 1].filter((i) => i >= 0).map((i) => ids[i]))].slice(0, SAMPLED_SEARCHES);
-  if (picked.length === 0) return [];
+  if (ids.length === 0) return [];
+  const picked = [...new Set([0, ids.length >> 1, ids.length - 1].map((i) => ids[i]))].slice(0, SAMPLED_SEARCHES);
   const points = await shard.retrieve({ collection, ids: picked, with_payload: false, with_vector: true });
   return points.map((p) => ({ id: p.id, vector: p.vector ?? [] }));
 }

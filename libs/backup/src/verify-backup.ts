@@ -97,7 +97,8 @@ async function missingObjects(storage: ObjectStorage, prefix: string, manifest: 
 /**
  * What the data says becomes a verdict; what the environment says is thrown. The
  * shard refuses what it cannot serve (a checkpoint file that disagrees with the
- * collection's own manifest, a damaged WAL, an invalid config) with ShardError.
+ * collection's own manifest, a damaged WAL, an invalid config) as `corrupt`; any
+ * other refusal is the verifier's own mistake, never reported as a damaged backup.
  */
 function asVerdict(error: unknown, signal?: AbortSignal): FailedVerification {
   if (signal?.aborted) throw new BackupError('cancelled', 'cancelled', true);
@@ -106,7 +107,7 @@ function asVerdict(error: unknown, signal?: AbortSignal): FailedVerification {
     if (error.code === 'not_found') return failed('missing', error.message);
     throw error;
   }
-  if (error instanceof ShardError && error.code !== 'closed') return failed('bad_archive', `the backup does not load as a restore would: ${error.message}`);
+  if (error instanceof ShardError && error.code === 'corrupt') return failed('bad_archive', `the backup does not load as a restore would: ${error.message}`);
   throw asBackupError(error, 'verifying');
 }
 

@@ -77,6 +77,32 @@ describe.each(storageDrivers)('verifyBackup through $name', (driver) => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('verifies Euclid collections, empty collections and a tenant without collections', async () => {
+    const shard = await root.store().open(`e-${randomUUID().slice(0, 8)}`);
+    const empty = await shard.cut('*');
+    const emptyPrefix = `tenants/${shard.tenantId}/backups/${randomUUID()}`;
+    try {
+      const stored = await writeBackup({ storage: h.storage, prefix: emptyPrefix, cut: empty, tenantId: shard.tenantId, backupId: 'b0' });
+      await expect(verify(emptyPrefix, stored.manifestSha256)).resolves.toEqual({ ok: true, checked: { files: 0, bytes: 0, collections: [] } });
+    } finally {
+      empty.release();
+    }
+    await shard.createCollection({ collection: 'places', config: { size: 3, distance: 'Euclid' } });
+    await shard.upsert({ collection: 'places', wait: true, points: Array.from({ length: 50 }, (_, i) => ({ id: i, vector: [i, i % 7, -i / 3] })) });
+    await shard.createCollection({ collection: 'nothing', config: { size: 8, distance: 'Cosine' } });
+    const cut = await shard.cut('*');
+    const prefix = `tenants/${shard.tenantId}/backups/${randomUUID()}`;
+    try {
+      const stored = await writeBackup({ storage: h.storage, prefix, cut, tenantId: shard.tenantId, backupId: 'b1' });
+      await expect(verify(prefix, stored.manifestSha256)).resolves.toEqual({
+        ok: true,
+        checked: { files: expect.any(Number), bytes: expect.any(Number), collections: [{ name: 'nothing', points: 0, searches: 0 }, { name: 'places', points: 50, searches: 3 }] },
+      });
+    } finally {
+      cut.release();
+    }
+  });
+
   it('a flipped byte in a data object is checksum_mismatch naming the file', async () => {
     const { prefix, manifest, manifestSha256 } = await backUp();
     const graph = manifest.collections[0].files.find((f) => f.path.endsWith('graph.hnsw'))!;
