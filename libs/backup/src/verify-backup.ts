@@ -57,12 +57,14 @@ export async function verifyBackup(options: VerifyBackupOptions): Promise<Verifi
     if (missing.length > 0) return failed('missing', `objects named by the manifest are missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
 
     const shard = await store.open(SCRATCH_TENANT);
-    const staging = await shard.stagingDir();
+    // Not shard.stagingDir(): `.staging-*` names a restore of live data on a node; this
+    // is scratch on the same filesystem (the install is a rename), removed below.
+    const downloads = path.join(scratchDir, 'download');
     const names = manifest.collections.map((collection) => collection.name);
-    await fetchBackup({ storage, prefix, manifest, collections: names, intoDir: (name) => path.join(staging, name), signal: options.signal, onProgress: options.onProgress });
+    await fetchBackup({ storage, prefix, manifest, collections: names, intoDir: (name) => path.join(downloads, name), signal: options.signal, onProgress: options.onProgress });
     options.signal?.throwIfAborted();
     report(options, 'loading', manifest);
-    await shard.installCollections(names.map((name) => ({ dir: path.join(staging, name), as: name })), { overwrite: false });
+    await shard.installCollections(names.map((name) => ({ dir: path.join(downloads, name), as: name })), { overwrite: false });
     report(options, 'checking', manifest);
     const checked: CollectionChecked[] = [];
     for (const entry of manifest.collections) {

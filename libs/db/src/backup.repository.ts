@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Backup, BackupSource, BackupVerification, JobStatus, Prisma } from './generated/prisma/client';
+import { type Backup, BackupSource, BackupVerification, JobStatus, Prisma, TenantStatus } from './generated/prisma/client';
 import { JobRows } from './job-rows';
 import { PrismaService } from './prisma.service';
 
@@ -110,10 +110,12 @@ export class BackupRepository {
    * Backups whose latest verification failed, across every tenant: an operator's
    * figure (the `hivehub_backups_verification_failed` gauge), hence not tenant-scoped.
    * Each backup keeps only its latest result, so a backup verified ok again, or
-   * deleted, no longer counts.
+   * deleted, no longer counts; neither do those of deleted tenants (gone from every API).
    */
   countFailedVerifications(): Promise<number> {
-    return this.prisma.backup.count({ where: { status: JobStatus.succeeded, verification: BackupVerification.failed } });
+    return this.prisma.backup.count({
+      where: { status: JobStatus.succeeded, verification: BackupVerification.failed, tenant: { status: { not: TenantStatus.deleted } } },
+    });
   }
 
   /** Forgets a row whose objects were never accepted (a refused upload). */
