@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { ShardError, ShardStore } from '@hivehub/shard';
 import type { ObjectStorage } from '@hivehub/storage';
-import { asBackupError, BackupError } from './backup-error';
+import { asBackupError, BackupError, cancelled } from './backup-error';
 import { BackupManifest, dataKey } from './backup-manifest';
 import { checkCollection, CollectionChecked } from './collection-checks';
 import { fetchBackup, readManifest } from './fetch-backup';
@@ -51,9 +51,9 @@ export async function verifyBackup(options: VerifyBackupOptions): Promise<Verifi
   await fs.mkdir(scratchDir, { recursive: true });
   const store = new ShardStore({ rootDir: path.join(scratchDir, 'shards'), onBackgroundError: () => undefined });
   try {
-    const manifest = await readManifest(storage, prefix, options.expectedManifestSha256);
+    const manifest = await abortable(readManifest(storage, prefix, options.expectedManifestSha256), options.signal);
     if (!manifest) return failed('missing', `${prefix}/manifest.json is missing: the backup is gone from storage`);
-    const missing = await missingObjects(storage, prefix, manifest);
+    const missing = await abortable(missingObjects(storage, prefix, manifest), options.signal);
     if (missing.length > 0) return failed('missing', `objects named by the manifest are missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
 
     const shard = await store.open(SCRATCH_TENANT);
@@ -83,6 +83,17 @@ export async function verifyBackup(options: VerifyBackupOptions): Promise<Verifi
   }
 }
 
+/** A storage call that hangs must not hold up a cancel (fetchBackup handles its own streams). */
+function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Listing once names every missing object, where fetching would stop at the first. */
 async function missingObjects(storage: ObjectStorage, prefix: string, manifest: BackupManifest): Promise<string[]> {
   const stored = new Set<string>();
@@ -103,7 +114,7 @@ async function missingObjects(storage: ObjectStorage, prefix: string, manifest: 
  * other refusal is the verifier's own mistake, never reported as a damaged backup.
  */
 function asVerdict(error: unknown, signal?: AbortSignal): FailedVerification {
-  if (signal?.aborted) throw new BackupError('cancelled', 'cancelled', true);
+  if (signal?.aborted) throw cancelled();
   if (error instanceof BackupError) {
     if (error.code === 'checksum_mismatch' || error.code === 'bad_archive') return failed(error.code, error.message);
     if (error.code === 'not_found') return failed('missing', error.message);

@@ -177,6 +177,14 @@ describe.each(storageDrivers)('verifyBackup through $name', (driver) => {
     await expect(verify(prefix, recorded)).resolves.toMatchObject({ ok: false, code: 'bad_archive', message: expect.stringContaining('payloads.bin') });
   });
 
+  it('an aborted signal throws cancelled and removes the scratch dir', async () => {
+    const { prefix, manifestSha256 } = await backUp();
+    const dir = scratch();
+    const signal = AbortSignal.abort();
+    await expect(verifyBackup({ storage: h.storage, prefix, expectedManifestSha256: manifestSha256, scratchDir: dir, signal })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('storage trouble throws (the job retries) and still removes the scratch dir', async () => {
     const { prefix, manifestSha256 } = await backUp();
     const broken = { ...h.storage, description: 'broken', get: async () => Promise.reject(new Error('ECONNRESET')), list: h.storage.list.bind(h.storage) };

@@ -70,6 +70,25 @@ describe('BackupVerifyHandler', () => {
   });
 });
 
+describe('BackupVerifyHandler at shutdown', () => {
+  it('stops a verification in flight with a retryable error', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hivehub-verify-handler-'));
+    try {
+      const { backups, recorded } = fakeBackups();
+      const stalled = new Promise<never>(() => undefined);
+      const storage = { get: () => stalled, list: () => (async function* () {})() } as unknown as ObjectStorage;
+      const handler = new BackupVerifyHandler(backups, new NodeIdentity('node-a', dir, 'test', true), storage);
+      const running = handler.handle({ backupId: BACKUP_ID }, context());
+      await new Promise((resolve) => setImmediate(resolve));
+      handler.onModuleDestroy();
+      await expect(running).rejects.toMatchObject({ code: 'cancelled' });
+      expect(recorded).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('BackupVerifyQueue', () => {
   const identity = new NodeIdentity('node-a', '/tmp/unused', 'test', true);
   const producer = () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -20,10 +20,15 @@ const BUSY_RETRY_MS = 2000;
  */
 @Injectable()
 @JobHandler('backup.verify')
-export class BackupVerifyHandler implements JobHandlerClass<'backup.verify'>, OnModuleInit {
+export class BackupVerifyHandler implements JobHandlerClass<'backup.verify'>, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('backups');
   /** A verification loads whole collections into memory: one at a time per node. */
   private running = false;
+  /**
+   * Aborted at shutdown: the job runner waits for active jobs, and a long verification
+   * should not hold a node's stop. The aborted attempt throws, so BullMQ runs it again.
+   */
+  private readonly shutdown = new AbortController();
 
   constructor(
     private readonly backups: BackupRepository,
@@ -38,6 +43,10 @@ export class BackupVerifyHandler implements JobHandlerClass<'backup.verify'>, On
   /** What a killed worker's verification left behind (one worker process owns a data dir). */
   async onModuleInit(): Promise<void> {
     await fs.rm(this.scratchRoot, { recursive: true, force: true });
+  }
+
+  onModuleDestroy(): void {
+    this.shutdown.abort();
   }
 
   async handle({ backupId }: JobPayload<'backup.verify'>, context: JobContext) {
@@ -62,7 +71,7 @@ export class BackupVerifyHandler implements JobHandlerClass<'backup.verify'>, On
   private async verify(prefix: string, sha256: string | null, backupId: string): Promise<VerificationOutcome> {
     if (!sha256) return { ok: false, code: 'missing', message: 'no manifest sha256 was recorded for this backup' };
     const scratchDir = path.join(this.scratchRoot, `${backupId}-${randomBytes(4).toString('hex')}`);
-    const result = await verifyBackup({ storage: this.storage, prefix, expectedManifestSha256: sha256, scratchDir });
+    const result = await verifyBackup({ storage: this.storage, prefix, expectedManifestSha256: sha256, scratchDir, signal: this.shutdown.signal });
     return result.ok ? { ok: true } : { ok: false, code: result.code, message: result.message };
   }
 }
