@@ -49,6 +49,7 @@ const SCRATCH_TENANT = 'verify';
 export async function verifyBackup(options: VerifyBackupOptions): Promise<VerifiedBackup | FailedVerification> {
   const { storage, prefix, scratchDir } = options;
   await fs.mkdir(scratchDir, { recursive: true });
+  // Nothing is written to the scratch shard, so a background fsync failure there could only concern throw-away files.
   const store = new ShardStore({ rootDir: path.join(scratchDir, 'shards'), onBackgroundError: () => undefined });
   try {
     const manifest = await abortable(readManifest(storage, prefix, options.expectedManifestSha256), options.signal);
