@@ -54,6 +54,7 @@ describe('health and API description', () => {
       '/api/hub/backups/{id}': ['get', 'delete'],
       '/api/hub/backups/{id}/download': ['get'],
       '/api/hub/backups/{id}/cancel': ['post'],
+      '/api/hub/backups/{id}/verify': ['post'],
       '/api/hub/backups/upload': ['post'],
       '/api/hub/backups/restore': ['post'],
       '/api/hub/restores/{id}': ['get'],

@@ -3,10 +3,13 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ConfigModule } from '@hivehub/config';
 import { DbModule } from '@hivehub/db';
 import { StorageModule } from '@hivehub/storage';
+import { JobProducer } from '@hivehub/jobs';
 import { Registry } from 'prom-client';
 import { createMetricsRegistry } from '@hivehub/common';
 import { BackupCreateHandler } from './backups/backup-create.handler';
 import { BackupMetrics } from './backups/backup-metrics';
+import { BackupVerifyHandler } from './backups/backup-verify.handler';
+import { BackupVerifyQueue } from './backups/backup-verify.queue';
 import { RestoreRunHandler } from './backups/restore-run.handler';
 import { RowJobRunner } from './backups/row-job-runner';
 import { ShardJobLocks } from './backups/shard-job-locks';
@@ -22,7 +25,7 @@ import { ShardHost } from './shards/shard-host.service';
 import type { WorkerSettings } from './settings';
 
 /** Job handlers: one class per job name in libs/jobs (the runner checks at boot). */
-export const JOB_HANDLERS = [NodePingHandler, BackupCreateHandler, RestoreRunHandler];
+export const JOB_HANDLERS = [NodePingHandler, BackupCreateHandler, RestoreRunHandler, BackupVerifyHandler];
 
 @Module({})
 export class WorkerModule {
@@ -42,6 +45,9 @@ export class WorkerModule {
         RowJobRunner,
         BackupMetrics,
         ShardJobLocks,
+        // The worker enqueues the verification of each backup it finishes (BackupVerifyQueue).
+        JobProducer,
+        BackupVerifyQueue,
         ...(handlers as never[]),
       ],
     };

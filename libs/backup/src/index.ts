@@ -11,3 +11,6 @@ export { deleteBackup } from './storage-cleanup';
 export { archiveStream } from './archive-export';
 export { importArchive } from './archive-import';
 export type { ImportArchiveOptions } from './archive-import';
+export { verifyBackup } from './verify-backup';
+export type { VerifyBackupOptions, VerifiedBackup, FailedVerification, VerificationCode } from './verify-backup';
+export type { CollectionChecked } from './collection-checks';

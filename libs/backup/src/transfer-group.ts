@@ -20,10 +20,19 @@ export class TransferGroup {
   private failure: Error | null = null;
   private readonly active = new Set<Stream & { destroy(error?: Error): unknown }>();
   private readonly onAbort = () => this.fail(cancelled());
+  private readonly stopping = new AbortController();
 
   constructor(private readonly signal?: AbortSignal) {
-    if (signal?.aborted) this.failure = cancelled();
+    if (signal?.aborted) this.fail(cancelled());
     signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /**
+   * Aborted at the group's first failure: storage calls take it, so requests in flight
+   * stop too (a stream that was already read whole is past the reach of `track`).
+   */
+  get stopSignal(): AbortSignal {
+    return this.stopping.signal;
   }
 
   track = <T extends Stream & { destroy(error?: Error): unknown }>(stream: T): T => {
@@ -36,6 +45,7 @@ export class TransferGroup {
   fail(error: Error): void {
     this.failure ??= error;
     for (const stream of this.active) stream.destroy(this.failure);
+    this.stopping.abort(this.failure);
   }
 
   /** Throws the group's first failure (a cancel included), if any. */

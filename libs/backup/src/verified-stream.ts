@@ -66,7 +66,7 @@ export async function putVerified(
   key: string,
   source: NodeJS.ReadableStream,
   expected: Expected,
-  options: { onBytes?: (count: number) => void; track?: (stream: Transform) => void } = {},
+  options: { onBytes?: (count: number) => void; track?: (stream: Transform) => void; signal?: AbortSignal } = {},
 ): Promise<string> {
   const digest = new DigestStream(expected, options.onBytes);
   options.track?.(digest);
@@ -76,9 +76,9 @@ export async function putVerified(
     if (expected.size <= SMALL_FILE_BYTES) {
       const chunks: Buffer[] = [];
       for await (const chunk of digest) chunks.push(chunk as Buffer);
-      await storage.put(key, Buffer.concat(chunks));
+      await storage.put(key, Buffer.concat(chunks), { signal: options.signal });
     } else {
-      await storage.put(key, digest, { contentLength: expected.size });
+      await storage.put(key, digest, { contentLength: expected.size, signal: options.signal });
     }
     await feeding;
   } catch (error) {

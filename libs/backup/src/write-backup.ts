@@ -52,6 +52,7 @@ export async function writeBackup(options: WriteBackupOptions): Promise<StoredBa
       const sha256 = await putVerified(storage, dataKey(prefix, attemptId, collection, file.path), file.open(), { what, size: file.size }, {
         onBytes: progress.add,
         track: group.track,
+        signal: group.stopSignal,
       });
       digests.set(what, sha256);
     });

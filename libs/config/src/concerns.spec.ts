@@ -1,4 +1,4 @@
-import { apiConcern, clusterConcern, ConfigError, databaseConcern, loadConfig, storageConcern } from './index';
+import { apiConcern, clusterConcern, ConfigError, databaseConcern, loadConfig, storageConcern, workerConcern } from './index';
 
 describe('loadConfig', () => {
   it('applies defaults when nothing is set', () => {
@@ -31,6 +31,12 @@ describe('loadConfig', () => {
     );
     expect(config.storage).toMatchObject({ driver: 's3', s3: { bucket: 'backups', forcePathStyle: true } });
     expect(config.api.serviceKeys).toEqual(['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']);
+  });
+
+  it('verifies backups unless BACKUP_VERIFY is false', () => {
+    expect(loadConfig({ worker: workerConcern }, {}).worker.verifyBackups).toBe(true);
+    expect(loadConfig({ worker: workerConcern }, { BACKUP_VERIFY: 'false' }).worker.verifyBackups).toBe(false);
+    expect(() => loadConfig({ worker: workerConcern }, { BACKUP_VERIFY: 'maybe' })).toThrow(/BACKUP_VERIFY/);
   });
 
   it('wants S3 credentials in pairs', () => {

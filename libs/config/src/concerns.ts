@@ -112,6 +112,7 @@ export const workerConcern = concern(
     WORKER_ADVERTISE_URL: url(['http', 'https']).optional(),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     WORKER_SCHEDULABLE: bool(true),
+    BACKUP_VERIFY: bool(true),
   }),
   (raw) => ({
     nodeId: raw.NODE_ID,
@@ -121,6 +122,7 @@ export const workerConcern = concern(
     advertiseUrl: raw.WORKER_ADVERTISE_URL,
     concurrency: raw.WORKER_CONCURRENCY,
     schedulable: raw.WORKER_SCHEDULABLE,
+    verifyBackups: raw.BACKUP_VERIFY,
   }),
 );
 

@@ -92,6 +92,32 @@ describe('backup and restore rows (PostgreSQL)', () => {
     expect(await backups.usage(tenantId)).toEqual({ count: 0, bytes: 0 });
   });
 
+  it('records verifications of succeeded backups only, tenant-scoped, the backup staying succeeded; counts the failed ones', async () => {
+    const [tenantId, other] = [await newTenant(), await newTenant()];
+    const row = (await backups.createWithinQuota(tenantId, newBackup(), 10))!;
+    const failure = { ok: false as const, code: 'checksum_mismatch', message: 'docs/graph.hnsw differs' };
+    expect(await backups.recordVerification(tenantId, row.id, failure)).toBe(false); // still queued
+    await backups.rows.claim(row.id, 'node-a');
+    await backups.succeed(tenantId, row.id, { collections: [], vectors: 0, sizeBytes: 10, sha256: 'ab' });
+    expect(await backups.find(tenantId, row.id)).toMatchObject({ verification: null, verifiedAt: null });
+
+    const before = await backups.countFailedVerifications();
+    expect(await backups.recordVerification(other, row.id, failure)).toBe(false);
+    expect(await backups.recordVerification(tenantId, row.id, failure)).toBe(true);
+    expect(await backups.find(tenantId, row.id)).toMatchObject({
+      status: 'succeeded',
+      verification: 'failed',
+      verificationCode: 'checksum_mismatch',
+      verificationMessage: 'docs/graph.hnsw differs',
+      verifiedAt: expect.any(Date),
+    });
+    // Other tests run beside this one, so only the increase it causes is certain.
+    expect((await backups.countFailedVerifications()) - before).toBeGreaterThanOrEqual(1);
+
+    expect(await backups.recordVerification(tenantId, row.id, { ok: true })).toBe(true);
+    expect(await backups.find(tenantId, row.id)).toMatchObject({ status: 'succeeded', verification: 'ok', verificationCode: null, verificationMessage: null });
+  });
+
   it('refuses to cancel a restore once it commits, and commits only when not cancelled', async () => {
     const tenantId = await newTenant();
     const make = () => restores.create(tenantId, { id: randomUUID(), backupId: randomUUID(), collections: [], targetPrefix: '', overwrite: false, nodeId: 'node-a' });

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { type Backup, BackupSource, JobStatus, Prisma } from './generated/prisma/client';
+import { type Backup, BackupSource, BackupVerification, JobStatus, Prisma, TenantStatus } from './generated/prisma/client';
 import { JobRows } from './job-rows';
 import { PrismaService } from './prisma.service';
 
 export type { Backup };
-export { BackupSource };
+export { BackupSource, BackupVerification };
 
 export interface NewBackup {
   id: string;
@@ -26,6 +26,9 @@ export interface BackupResult {
   sizeBytes: number;
   sha256: string;
 }
+
+/** A verification's outcome as the row records it; `code` and `message` say why it failed. */
+export type VerificationOutcome = { ok: true } | { ok: false; code: string; message: string };
 
 /** Position in the newest-first listing: the last row of the previous page. */
 export interface BackupCursor {
@@ -86,6 +89,33 @@ export class BackupRepository {
 
   succeed(tenantId: string, id: string, result: BackupResult): Promise<boolean> {
     return this.rows.succeed(tenantId, id, resultColumns(result));
+  }
+
+  /**
+   * Records the latest verification of a succeeded backup; the backup's own status
+   * never changes (a backup that fails verification stays succeeded, flagged). False
+   * when the tenant has no such succeeded backup (deleted meanwhile).
+   */
+  async recordVerification(tenantId: string, id: string, outcome: VerificationOutcome, at = new Date()): Promise<boolean> {
+    const { count } = await this.prisma.backup.updateMany({
+      where: { tenantId, id, status: JobStatus.succeeded },
+      data: outcome.ok
+        ? { verification: BackupVerification.ok, verifiedAt: at, verificationCode: null, verificationMessage: null }
+        : { verification: BackupVerification.failed, verifiedAt: at, verificationCode: outcome.code, verificationMessage: outcome.message },
+    });
+    return count > 0;
+  }
+
+  /**
+   * Backups whose latest verification failed, across every tenant: an operator's
+   * figure (the `hivehub_backups_verification_failed` gauge), hence not tenant-scoped.
+   * Each backup keeps only its latest result, so a backup verified ok again, or
+   * deleted, no longer counts; neither do those of deleted tenants (gone from every API).
+   */
+  countFailedVerifications(): Promise<number> {
+    return this.prisma.backup.count({
+      where: { status: JobStatus.succeeded, verification: BackupVerification.failed, tenant: { status: { not: TenantStatus.deleted } } },
+    });
   }
 
   /** Forgets a row whose objects were never accepted (a refused upload). */

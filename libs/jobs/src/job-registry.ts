@@ -10,6 +10,12 @@ export const JOBS = {
   'node.ping': z.object({ pingId: z.string().uuid() }),
   /** Runs the backup row `backupId` on the node holding the tenant's shard. */
   'backup.create': z.object({ backupId: z.string().uuid() }),
+  /**
+   * Verifies the succeeded backup `backupId` (restores it into scratch space and checks
+   * it) and records the outcome on its row. Job id `verify-<backupId>`. Any node can
+   * run it: it never touches the tenant's live shard.
+   */
+  'backup.verify': z.object({ backupId: z.string().uuid() }),
   /** Runs the restore row `restoreId` on the node holding the tenant's shard. */
   'restore.run': z.object({ restoreId: z.string().uuid() }),
 } as const;
@@ -29,4 +35,9 @@ export function parsePayload<N extends JobName>(name: N, payload: unknown): JobP
 
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(JOBS, name);
+}
+
+/** One verification of a backup waits or runs at a time: its job id. */
+export function verifyJobId(backupId: string): string {
+  return `verify-${backupId}`;
 }

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DomainError } from '@hivehub/common';
 import { assertValidKey, assertValidPrefix, compareKeys, TEMP_MARKER } from './object-key';
-import type { ObjectStorage, StoredObject } from './object-storage';
+import type { ObjectStorage, PutOptions, StoredObject } from './object-storage';
 import { checkFailed, probeRoundTrip } from './probe';
 
 const errno = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
@@ -25,7 +25,7 @@ export class FsObjectStorage implements ObjectStorage {
     this.description = `fs:${this.root}`;
   }
 
-  async put(key: string, body: Buffer | Readable, options?: { contentLength?: number }): Promise<void> {
+  async put(key: string, body: Buffer | Readable, options?: PutOptions): Promise<void> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
     const temp = path.join(dir, `${TEMP_MARKER}${randomBytes(8).toString('hex')}`);
@@ -35,13 +35,18 @@ export class FsObjectStorage implements ObjectStorage {
       let written = 0;
       try {
         if (Buffer.isBuffer(body)) {
+          options?.signal?.throwIfAborted();
           written = await writeAll(fh, body);
         } else {
-          await pipeline(body, async (source: AsyncIterable<Buffer | string>) => {
-            for await (const chunk of source) {
-              written += await writeAll(fh, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-            }
-          });
+          await pipeline(
+            body,
+            async (source: AsyncIterable<Buffer | string>) => {
+              for await (const chunk of source) {
+                written += await writeAll(fh, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+              }
+            },
+            { signal: options?.signal },
+          );
         }
         // Checked before the rename so a truncated upload never replaces a good object.
         if (options?.contentLength !== undefined && written !== options.contentLength) {

@@ -152,6 +152,22 @@ describe.each(drivers)('ObjectStorage contract: $name', (driver) => {
     }
   });
 
+  it('stops a put when its signal aborts, storing nothing, even while the body has not ended', async () => {
+    const key = `${ns()}cancelled.bin`;
+    // A body that never ends: without the abort this put would wait forever.
+    const body = new Readable({ read() {} });
+    body.push(randomBytes(MiB));
+    const controller = new AbortController();
+    const put = h.storage.put(key, body, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('cancelled by the test')), 100);
+    await expect(put).rejects.toThrow();
+    expect(await h.storage.head(key)).toBeNull();
+    const already = new AbortController();
+    already.abort();
+    await expect(h.storage.put(key, Buffer.from('x'), { signal: already.signal })).rejects.toThrow();
+    expect(await h.storage.head(key)).toBeNull();
+  });
+
   it.each([
     ['before the first part', MiB],
     ['after multipart began', 20 * MiB],

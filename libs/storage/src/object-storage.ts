@@ -1,5 +1,11 @@
 import type { Readable } from 'node:stream';
 
+export interface PutOptions {
+  /** The exact size of `body`; a body of another size fails the put. */
+  contentLength?: number;
+  signal?: AbortSignal;
+}
+
 export interface StoredObject {
   key: string;
   size: number;
@@ -14,7 +20,11 @@ export interface StoredObject {
 export interface ObjectStorage {
   /** Human-readable description for logs and readiness output (never secrets). */
   readonly description: string;
-  put(key: string, body: Buffer | Readable, options?: { contentLength?: number }): Promise<void>;
+  /**
+   * Stores `body` under `key`, all or nothing. `signal` aborts it, requests in flight
+   * included (a cancelled backup must not keep uploading a part); nothing is stored then.
+   */
+  put(key: string, body: Buffer | Readable, options?: PutOptions): Promise<void>;
   /** Streams the object; throws DomainError('not_found') when it does not exist. */
   get(key: string): Promise<Readable>;
   /** Size and date of the object, or null when it does not exist. */

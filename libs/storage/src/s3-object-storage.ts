@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { DomainError } from '@hivehub/common';
 import type { StorageConfig } from '@hivehub/config';
 import { assertValidKey, assertValidPrefix } from './object-key';
-import type { ObjectStorage, StoredObject } from './object-storage';
+import type { ObjectStorage, PutOptions, StoredObject } from './object-storage';
 import { checkFailed, probeRoundTrip } from './probe';
 
 export type S3Settings = StorageConfig['s3'];
@@ -62,7 +62,7 @@ export class S3ObjectStorage implements ObjectStorage {
     this.client = new S3Client(config);
   }
 
-  async put(key: string, body: Buffer | Readable, options?: { contentLength?: number }): Promise<void> {
+  async put(key: string, body: Buffer | Readable, options?: PutOptions): Promise<void> {
     assertValidKey(key);
     if (Buffer.isBuffer(body)) {
       if (options?.contentLength !== undefined && options.contentLength !== body.length) {
@@ -70,6 +70,7 @@ export class S3ObjectStorage implements ObjectStorage {
       }
       await this.client.send(
         new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: body.length }),
+        { abortSignal: options?.signal },
       );
       return;
     }
@@ -84,6 +85,12 @@ export class S3ObjectStorage implements ObjectStorage {
       queueSize: MULTIPART_QUEUE_SIZE,
       leavePartsOnError: false,
     });
+    // An abort, or a failed source, stops the requests in flight too: whatever Upload
+    // has buffered (up to queueSize parts) would otherwise keep uploading.
+    const abort = () => void upload.abort().catch(() => undefined);
+    guarded.once('error', abort);
+    options?.signal?.addEventListener('abort', abort, { once: true });
+    if (options?.signal?.aborted) abort();
     try {
       await upload.done();
     } catch (err) {
@@ -93,6 +100,8 @@ export class S3ObjectStorage implements ObjectStorage {
       // Like pipeline(): a failed upload must not leave the caller's source open and paused.
       guarded.destroy();
       throw cause;
+    } finally {
+      options?.signal?.removeEventListener('abort', abort);
     }
   }
 

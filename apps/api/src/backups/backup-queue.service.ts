@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Backup, Restore } from '@hivehub/db';
-import { JobProducer } from '@hivehub/jobs';
+import { DomainError } from '@hivehub/common';
+import { JobProducer, verifyJobId } from '@hivehub/jobs';
 
 /** How long a request waits for Redis before leaving the job to the reconciler. */
 const ENQUEUE_TIMEOUT_MS = 3000;
@@ -23,6 +24,20 @@ export class BackupQueue {
 
   enqueueRestore(row: Restore): Promise<void> {
     return this.enqueue(row.nodeId, row.id, () => this.jobs.enqueue(row.nodeId!, 'restore.run', { restoreId: row.id }, { jobId: row.id }));
+  }
+
+  /**
+   * Verification on demand. Unlike backups there is no row state for the reconciler to
+   * find, so a job Redis does not take is a 503 the caller can retry. A verification of
+   * the backup still waiting or running is not doubled: its job id is `verify-<id>`,
+   * and only a finished copy is replaced.
+   */
+  async enqueueVerify(nodeId: string, backupId: string): Promise<void> {
+    try {
+      await this.withTimeout(this.jobs.requeue(nodeId, 'backup.verify', { backupId }, { jobId: verifyJobId(backupId) }));
+    } catch (err) {
+      throw new DomainError('unavailable', `the verification could not be queued (${(err as Error).message}); try again`);
+    }
   }
 
   /** Drops the job of a row cancelled while queued, so it does not occupy the queue. */

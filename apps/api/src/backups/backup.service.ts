@@ -87,6 +87,20 @@ export class BackupService {
     return after;
   }
 
+  /**
+   * Verifies a succeeded backup again (it is restored into scratch space on a node and
+   * checked); the outcome replaces the row's verification when it finishes. Runs on
+   * the node holding the tenant's shard, which every tenant with backups has.
+   */
+  async verify(tenant: Tenant, id: string, by: Actor): Promise<Backup> {
+    const row = await this.get(tenant.id, id);
+    if (row.status !== 'succeeded') throw new DomainError('conflict', `backup ${id} is ${row.status}; only a succeeded backup can be verified`);
+    const node = await this.placement.nodeFor(tenant);
+    await this.queue.enqueueVerify(node.id, id);
+    await this.audit.record(tenant.id, { ...by, action: 'backup.verify_requested', target: id });
+    return row;
+  }
+
   private chosen(live: CollectionInfo[], requested: string[]): CollectionInfo[] {
     // A tenant without collections may back up: the backup is empty (schedules rely on this).
     if (requested[0] === '*') return live;

@@ -33,6 +33,9 @@ export function backupView(b: Backup) {
     vectors: Number(b.vectors),
     size_bytes: Number(b.sizeBytes),
     sha256: b.sha256,
+    verification: b.verification,
+    verified_at: iso(b.verifiedAt),
+    verification_error: b.verification === 'failed' ? { code: b.verificationCode, message: b.verificationMessage } : null,
     ...jobView(b),
   };
 }

@@ -79,7 +79,7 @@ export class BackupsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One backup: status, phase, percent, bytes, collections, size, sha256, error, timings' })
+  @ApiOperation({ summary: 'One backup: status, phase, percent, bytes, collections, size, sha256, error, timings, verification' })
   @ApiNotFoundResponse()
   async get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return backupView(await this.backups.get(p.tenant.id, id));
@@ -101,6 +101,19 @@ export class BackupsController {
   @ApiConflictResponse({ description: 'the backup is queued or running (cancel it first) or being restored' })
   async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: unknown) {
     await this.archives.remove(p.tenant.id, id, by(p, req));
+  }
+
+  @Post(':id/verify')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Verify a succeeded backup again: restored into scratch space on a node (checksums, point counts, sampled searches); poll the backup for verification, verified_at and verification_error',
+  })
+  @ApiAcceptedResponse({ description: 'the backup as it is now; its verification fields change when the verification finishes' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'the backup has not succeeded' })
+  async verify(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Req() req: unknown) {
+    return backupView(await this.backups.verify(p.tenant, id, by(p, req)));
   }
 
   @Post(':id/cancel')

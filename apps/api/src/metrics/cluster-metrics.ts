@@ -53,6 +53,14 @@ export class ClusterMetrics implements OnModuleInit {
         for (const node of await nodes.list()) this.set({ queue: nodeQueueName(node.id) }, await jobs.depth(node.id));
       },
     });
+    new Gauge({
+      name: 'hivehub_backups_verification_failed',
+      help: 'Succeeded backups whose latest automatic or requested verification failed (all tenants)',
+      registers: [this.registry],
+      async collect() {
+        this.set(await backups.countFailedVerifications());
+      },
+    });
     new Gauge({ name: 'vectorizer_replication_lag_seconds', help: 'Replication lag of replicas behind their primary (no replication yet: 0)', registers: [this.registry] }).set(0);
     new Counter({ name: 'vectorizer_failover_total', help: 'Failovers performed (no replication yet: 0)', registers: [this.registry] });
   }

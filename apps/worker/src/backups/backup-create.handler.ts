@@ -5,6 +5,7 @@ import { JobHandler, type JobContext, type JobHandlerClass, type JobPayload } fr
 import { OBJECT_STORAGE, type ObjectStorage } from '@hivehub/storage';
 import { ShardHost } from '../shards/shard-host.service';
 import { BackupMetrics } from './backup-metrics';
+import { BackupVerifyQueue } from './backup-verify.queue';
 import { RowJobRunner, type RunControl } from './row-job-runner';
 
 /**
@@ -28,10 +29,11 @@ export class BackupCreateHandler implements JobHandlerClass<'backup.create'> {
     private readonly host: ShardHost,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
     private readonly metrics: BackupMetrics,
+    private readonly verifications: BackupVerifyQueue,
   ) {}
 
-  handle({ backupId }: JobPayload<'backup.create'>, context: JobContext) {
-    return this.runner.run<Backup>(
+  async handle({ backupId }: JobPayload<'backup.create'>, context: JobContext) {
+    const outcome = await this.runner.run<Backup>(
       {
         rows: this.backups.rows,
         id: backupId,
@@ -40,6 +42,10 @@ export class BackupCreateHandler implements JobHandlerClass<'backup.create'> {
       },
       context,
     );
+    // Also when the row was already succeeded (this job retried because the enqueue
+    // failed last time): the runner then reports the row's status without running it.
+    if (outcome.status === 'succeeded') await this.verifications.afterBackup(backupId);
+    return outcome;
   }
 
   private async backUp(row: Backup, run: RunControl): Promise<void> {
