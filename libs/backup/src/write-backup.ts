@@ -49,7 +49,7 @@ export async function writeBackup(options: WriteBackupOptions): Promise<StoredBa
   try {
     await group.run(files, async ({ collection, file }) => {
       const what = `${collection}/${file.path}`;
-      const sha256 = await putVerified(storage, dataKey(prefix, attemptId, collection, file.path), file.open(), { what, size: file.size }, {
+      const sha256 = await putVerified(storage, dataKey(prefix, attemptId, collection, file.path), file.open(), { what, size: file.size, sha256: file.sha256 }, {
         onBytes: progress.add,
         track: group.track,
         signal: group.stopSignal,

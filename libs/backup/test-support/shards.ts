@@ -9,10 +9,11 @@ import { points, randomVectors } from '../../shard/test-support/fixtures';
 export const DIM = 64;
 
 /** A node's shard directory for one test file. */
-export function shardRoot(): { store: () => ShardStore; cleanup: () => Promise<void> } {
+export function shardRoot(): { dir: string; store: () => ShardStore; cleanup: () => Promise<void> } {
   const dir = mkdtempSync(path.join(tmpdir(), 'hivehub-backup-shards-'));
   const stores: ShardStore[] = [];
   return {
+    dir,
     store: () => {
       const store = new ShardStore({ rootDir: dir });
       stores.push(store);
@@ -69,7 +70,9 @@ export async function restore(
   const collections = options.collections ?? manifest.collections.map((collection) => collection.name);
   try {
     await fetchBackup({ storage, prefix, manifest, collections, intoDir: (name) => path.join(staging, name) });
-    const staged = collections.map((name) => ({ dir: path.join(staging, name), as: `${options.targetPrefix ?? ''}${name}` }));
+    // As the worker's restore does: fetchBackup verified every byte, so the shard need not hash them again.
+    const digests = (name: string) => Object.fromEntries(manifest.collections.find((c) => c.name === name)!.files.map((f) => [f.path, f.sha256]));
+    const staged = collections.map((name) => ({ dir: path.join(staging, name), as: `${options.targetPrefix ?? ''}${name}`, verifiedDigests: digests(name) }));
     return await target.installCollections(staged, { overwrite: options.overwrite ?? false });
   } finally {
     rmSync(staging, { recursive: true, force: true });

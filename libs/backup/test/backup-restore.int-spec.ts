@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { closeSync, createReadStream, ftruncateSync, mkdtempSync, openSync, rmSync } from 'fs';
+import { closeSync, createReadStream, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { Readable } from 'stream';
@@ -82,6 +82,33 @@ describe.each(storageDrivers)('backup and restore through $name', (driver) => {
       message: expect.stringContaining(`docs/${graph.path}`),
     });
     expect(await observe(target, 'docs')).toEqual(live);
+  });
+
+  it('refuses to back up a checkpoint file that no longer matches its checkpoint manifest (damage on the source disk)', async () => {
+    const shard = await newShard();
+    await fillSource(shard);
+    const cut = await shard.cut(['docs']);
+    try {
+      const vectors = cut.collections[0].files.find((f) => f.path.endsWith('vectors.f32'))!;
+      expect(vectors.sha256).toMatch(/^[0-9a-f]{64}$/);
+      const file = path.join(root.dir, shard.tenantId, 'collections', 'docs', ...vectors.path.split('/'));
+      const fd = openSync(file, 'r+');
+      try {
+        writeSync(fd, Buffer.from([0x7f]), 0, 1, 1000);
+      } finally {
+        closeSync(fd);
+      }
+      const prefix = prefixOf(shard.tenantId);
+      await expect(writeBackup({ storage: h.storage, prefix, cut, tenantId: shard.tenantId, backupId: 'b-damaged' })).rejects.toMatchObject({
+        code: 'checksum_mismatch',
+        permanent: true,
+        message: expect.stringContaining('vectors.f32'),
+      });
+      expect(await readManifest(h.storage, prefix)).toBeNull();
+      expect(await keysUnder(h.storage, prefix)).toEqual([]);
+    } finally {
+      cut.release();
+    }
   });
 
   it('reads a prefix without manifest as no backup; a damaged manifest is bad_archive', async () => {

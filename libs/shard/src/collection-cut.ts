@@ -11,6 +11,11 @@ export interface CutFile {
   /** e.g. 'config.json', 'manifest.json', 'checkpoint-…/graph.hnsw', 'wal/….wal' */
   path: string;
   size: number;
+  /**
+   * The checkpoint manifest's digest, for checkpoint files: a backup checks the bytes
+   * it reads against it, so a shard damaged on disk never becomes a good-looking backup.
+   */
+  sha256?: string;
   /** A fresh stream of exactly `size` bytes each call (a retried upload opens it again). */
   open(): NodeJS.ReadableStream;
 }
@@ -39,7 +44,7 @@ export interface CutState {
   points: number;
   configBytes: Buffer;
   /** null before the first checkpoint. */
-  checkpoint: { directory: string; manifestBytes: Buffer; files: { name: string; size: number }[] } | null;
+  checkpoint: { directory: string; manifestBytes: Buffer; files: { name: string; size: number; sha256: string }[] } | null;
   /** WAL files holding records after the checkpoint, in order; the last one cut at its size then. */
   wal: { name: string; size: number }[];
 }
@@ -114,7 +119,7 @@ export function cutOf(name: string, state: CutState): CollectionCut {
   if (state.checkpoint) {
     const { directory, manifestBytes } = state.checkpoint;
     files.push(memoryFile(MANIFEST_FILE, manifestBytes));
-    for (const file of state.checkpoint.files) files.push(diskFile(state.dir, `${directory}/${file.name}`, file.size));
+    for (const file of state.checkpoint.files) files.push({ ...diskFile(state.dir, `${directory}/${file.name}`, file.size), sha256: file.sha256 });
   }
   for (const file of state.wal) files.push(diskFile(state.dir, `${WAL_DIR}/${file.name}`, file.size));
   return { name, config: state.config, lsn: state.lsn, points: state.points, files };

@@ -32,6 +32,8 @@ export interface CollectionOpenOptions {
   onBackgroundError: (error: Error) => void;
   /** A staged (restored) collection: a damaged WAL end is corrupt, not a torn append to cut off. */
   strictWal?: boolean;
+  /** Digests the caller already verified (see StagedCollection): those files are not hashed again. */
+  verifiedDigests?: Record<string, string>;
 }
 
 interface StoredConfig extends CollectionConfig {
@@ -81,7 +83,7 @@ export async function openCollection(dir: string, name: string, options: Collect
   const manifestFile = path.join(dir, MANIFEST_FILE);
   const manifest = (await pathExists(manifestFile)) ? await readCheckedJson<CheckpointManifest>(manifestFile, 'checkpoint manifest') : null;
   const { table, index } = manifest
-    ? await loadCheckpoint(dir, manifest, config)
+    ? await loadCheckpoint(dir, manifest, config, options.verifiedDigests)
     : { table: new PointTable(config.size), index: HnswIndex.create(config.size, config.distance, config.hnsw, 1024) };
   const checkpointLsn = manifest?.checkpoint_lsn ?? 0;
 

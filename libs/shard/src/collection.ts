@@ -238,7 +238,7 @@ export class Collection {
     if (this.checkpointDirectory) {
       const manifestBytes = await fs.readFile(path.join(this.dir, MANIFEST_FILE));
       const manifest = JSON.parse(manifestBytes.toString('utf8')) as CheckpointManifest;
-      checkpoint = { directory: manifest.directory, manifestBytes, files: manifest.files.map(({ name, size }) => ({ name, size })) };
+      checkpoint = { directory: manifest.directory, manifestBytes, files: manifest.files.map(({ name, size, sha256 }) => ({ name, size, sha256 })) };
     }
     const active = { name: this.wal.activeFileName, size: this.wal.activeFileSize };
     const wal = await walFilesAfter(path.join(this.dir, 'wal'), this.checkpointLsn, active);

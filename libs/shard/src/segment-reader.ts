@@ -13,18 +13,21 @@ import { CollectionConfig, Payload, PointId, ShardError } from './types';
  * Loads a checkpoint after proving it is the one the manifest describes: every
  * file's size and sha256 must match before any of it is used (hnswlib would
  * happily load, or crash on, a damaged graph). The graph is read, never rebuilt.
+ * A file listed in `verifiedDigests` with the manifest's own digest was checked
+ * against it by the caller as it was written (a restore): only its size is checked.
  */
 export async function loadCheckpoint(
   collectionDir: string,
   manifest: CheckpointManifest,
   config: CollectionConfig,
+  verifiedDigests: Record<string, string> = {},
 ): Promise<{ table: PointTable; index: HnswIndex }> {
   assertManifestShape(manifest, config, collectionDir);
   const dir = path.join(collectionDir, manifest.directory);
-  const entry = (name: string): CheckpointFileEntry => {
+  const entry = (name: string): CheckpointFileEntry & { verified: boolean } => {
     const found = manifest.files.find((file) => file.name === name);
     if (!found) throw new ShardError('corrupt', `${collectionDir}: manifest does not list ${name}`);
-    return found;
+    return { ...found, verified: verifiedDigests[`${manifest.directory}/${name}`] === found.sha256 };
   };
   const labels = manifest.labels;
   const dim = config.size;
@@ -37,7 +40,8 @@ export async function loadCheckpoint(
   await readVerifiedInto(dir, entry(CHECKPOINT_FILES.versions), new Uint8Array(versions.buffer));
   const payloadBytes = await readVerified(dir, entry(CHECKPOINT_FILES.payloads));
   const graphFile = path.join(dir, CHECKPOINT_FILES.graph);
-  await verifyDigest(graphFile, entry(CHECKPOINT_FILES.graph), await digestOrCorrupt(graphFile));
+  const graphEntry = entry(CHECKPOINT_FILES.graph);
+  await verifyDigest(graphFile, graphEntry, graphEntry.verified ? await sizeOrCorrupt(graphFile, graphEntry.sha256) : await digestOrCorrupt(graphFile));
   expectSize(dir, CHECKPOINT_FILES.labels, labelBytes, labels * POINT_ID_BYTES);
 
   const labelsFile = path.join(dir, CHECKPOINT_FILES.labels);
@@ -76,7 +80,7 @@ function assertManifestShape(manifest: CheckpointManifest, config: CollectionCon
   }
 }
 
-async function readVerified(dir: string, entry: CheckpointFileEntry): Promise<Buffer> {
+async function readVerified(dir: string, entry: CheckpointFileEntry & { verified: boolean }): Promise<Buffer> {
   const file = path.join(dir, entry.name);
   let bytes: Buffer;
   try {
@@ -84,16 +88,16 @@ async function readVerified(dir: string, entry: CheckpointFileEntry): Promise<Bu
   } catch (error) {
     throw new ShardError('corrupt', `checkpoint file ${file} cannot be read: ${(error as Error).message}`);
   }
-  await verifyDigest(file, entry, { size: bytes.length, sha256: sha256(bytes) });
+  await verifyDigest(file, entry, { size: bytes.length, sha256: entry.verified ? entry.sha256 : sha256(bytes) });
   return bytes;
 }
 
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** Fills `target` with the file (whose size must be exactly the target's), verified against the manifest. */
-async function readVerifiedInto(dir: string, entry: CheckpointFileEntry, target: Uint8Array): Promise<void> {
+async function readVerifiedInto(dir: string, entry: CheckpointFileEntry & { verified: boolean }, target: Uint8Array): Promise<void> {
   const file = path.join(dir, entry.name);
-  const hash = createHash('sha256');
+  const hash = entry.verified ? null : createHash('sha256');
   let size: number;
   try {
     const handle = await fs.open(file, 'r');
@@ -103,7 +107,7 @@ async function readVerifiedInto(dir: string, entry: CheckpointFileEntry, target:
       for (let filled = 0; filled < size; ) {
         const { bytesRead } = await handle.read(target, filled, Math.min(READ_CHUNK_BYTES, size - filled), filled);
         if (bytesRead === 0) throw new Error('the file shrank while being read');
-        hash.update(target.subarray(filled, filled + bytesRead));
+        hash?.update(target.subarray(filled, filled + bytesRead));
         filled += bytesRead;
       }
     } finally {
@@ -113,7 +117,16 @@ async function readVerifiedInto(dir: string, entry: CheckpointFileEntry, target:
     if (error instanceof ShardError) throw error;
     throw new ShardError('corrupt', `checkpoint file ${file} cannot be read: ${(error as Error).message}`);
   }
-  await verifyDigest(file, entry, { size, sha256: hash.digest('hex') });
+  await verifyDigest(file, entry, { size, sha256: hash ? hash.digest('hex') : entry.sha256 });
+}
+
+/** A file the caller verified: its size, with the digest it was verified against. */
+async function sizeOrCorrupt(file: string, sha256: string): Promise<{ size: number; sha256: string }> {
+  try {
+    return { size: (await fs.stat(file)).size, sha256 };
+  } catch (error) {
+    throw new ShardError('corrupt', `checkpoint file ${file} cannot be read: ${(error as Error).message}`);
+  }
 }
 
 async function digestOrCorrupt(file: string): Promise<{ size: number; sha256: string }> {

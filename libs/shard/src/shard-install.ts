@@ -9,6 +9,12 @@ import { ShardError } from './types';
 export interface StagedCollection {
   dir: string;
   as: string;
+  /**
+   * Collection-relative path → sha256 that the caller already checked these bytes
+   * against while writing them (a restore's verified download). A checkpoint file whose
+   * manifest digest is the same is not hashed again; any other file is.
+   */
+  verifiedDigests?: Record<string, string>;
 }
 
 export interface InstallOptions {
@@ -36,10 +42,10 @@ const REPLACED_PATTERN = /^\.replaced-[0-9a-f]{16}-(.+)$/;
 export async function openStaged(staged: StagedCollection[], options: (name: string) => CollectionOpenOptions): Promise<Collection[]> {
   const opened: Collection[] = [];
   try {
-    for (const { dir, as } of staged) {
+    for (const { dir, as, verifiedDigests } of staged) {
       await renameStagedConfig(dir, as);
       await fsyncTree(dir);
-      opened.push(await openCollection(dir, as, { ...options(as), strictWal: true }));
+      opened.push(await openCollection(dir, as, { ...options(as), strictWal: true, verifiedDigests }));
     }
     return opened;
   } catch (error) {

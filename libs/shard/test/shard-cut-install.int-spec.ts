@@ -161,6 +161,35 @@ describe('cut and install (the data side of backups and restores)', () => {
     expect(await everything(target, 'big')).toEqual(await everything(source, 'big'));
   });
 
+  it('trusts the digests a caller verified while staging, and hashes every file whose digest differs', async () => {
+    const source = await newShard();
+    await filled(source, 'c', 120);
+    await source.checkpoint('c');
+    const cut = await cutOf(source, ['c']);
+    const files = cut.collections[0].files;
+    const verified = Object.fromEntries(files.filter((f) => f.sha256).map((f) => [f.path, f.sha256!]));
+    expect(Object.keys(verified).some((p) => p.endsWith('vectors.f32'))).toBe(true);
+    const damagedStage = async (target: Shard) => {
+      const dir = await stage(target, cut, 'c');
+      const vectors = files.find((f) => f.path.endsWith('vectors.f32'))!;
+      const file = path.join(dir, ...vectors.path.split('/'));
+      const bytes = readFileSync(file);
+      bytes[7] ^= 0x01; // the low bits of one float: still a loadable checkpoint
+      writeFileSync(file, bytes);
+      return dir;
+    };
+
+    const target = await newShard();
+    // A digest that is not the manifest's is no voucher: the file is hashed and refused.
+    const wrong = { ...verified, [Object.keys(verified).find((p) => p.endsWith('vectors.f32'))!]: '0'.repeat(64) };
+    await expect(target.installCollections([{ dir: await damagedStage(target), as: 'c', verifiedDigests: wrong }], { overwrite: false })).rejects.toMatchObject({
+      code: 'corrupt',
+    });
+    // The manifest's own digests, vouched for by the caller, are not checked again.
+    const installed = await target.installCollections([{ dir: await damagedStage(target), as: 'c', verifiedDigests: verified }], { overwrite: false });
+    expect(installed).toEqual([{ name: 'c', points: 120 }]);
+  });
+
   it('refuses to cut a missing collection, naming it', async () => {
     const shard = await newShard();
     await filled(shard, 'a', 10);
