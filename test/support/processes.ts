@@ -31,7 +31,10 @@ export interface RunningProcess {
 /** Starts `node <main>` with exactly `env` (plus PATH), logging to `logFile`. */
 export function startNode(main: string, env: Record<string, string>, logFile: string): RunningProcess {
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...(process.env.CHILD_NODE_ARGS ? process.env.CHILD_NODE_ARGS.split(' ') : []), main], {
+  // CHILD_NODE_ARGS: extra node flags for the api/worker children, e.g. for profiling
+  // `CHILD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` (profiles are written on exit).
+  const nodeArgs = process.env.CHILD_NODE_ARGS ? process.env.CHILD_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['ignore', fd, fd],

@@ -1,0 +1,45 @@
+// CPU time per search request in each process of the HTTP stack (api, worker, client),
+// and the same searches straight to the worker's internal route. Starts dist/ (run
+// `npm run build` first) with 20k x 128 random vectors, 8 concurrent clients:
+//   node -r ./bench/search/register.js bench/search/cpu-probe.ts
+// With PROFILE=1 and CHILD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' the api and
+// worker write CPU profiles of a longer window on exit.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { startStack, type Build } from '../search/stack';
+import { HttpJson } from '../search/http-client';
+
+const ROOT = path.resolve(__dirname, '../..');
+const build: Build = { dir: path.join(ROOT, 'dist'), apiMain: path.join(ROOT, 'dist/apps/api/src/main.js'), workerMain: path.join(ROOT, 'dist/apps/worker/src/main.js') };
+const ticks = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10_000; }; // µs (CLK_TCK 100)
+(async () => {
+  const n = 20000, dim = 128;
+  const stack = await startStack(build, path.join(os.tmpdir(), `cpu-probe-${process.pid}`), 1_000_000, console.log);
+  const h = { authorization: `Bearer ${stack.tenantKey}` };
+  await stack.http.send('PUT', '/collections/c', { vectors: { size: dim, distance: 'Cosine' } }, h);
+  const rnd = () => Array.from({ length: dim }, () => Math.random() - 0.5);
+  for (let i = 0; i < n; i += 1000) {
+    const points = Array.from({ length: 1000 }, (_, j) => ({ id: i + j, vector: rnd() }));
+    const r = await stack.http.send('PUT', '/collections/c/points?wait=true', { points }, h);
+    if (r.status !== 200) throw new Error(r.text);
+  }
+  const bodies = Array.from({ length: 500 }, () => JSON.stringify({ vector: rnd(), limit: 10, params: { hnsw_ef: 48 } }));
+  async function run(label: string, client: HttpJson, p: string, headers: Record<string, string>, N = 4000) {
+    let k = 0;
+    for (let i = 0; i < 500; i++) await client.send('POST', p, bodies[i % 500], headers);
+    const a0 = ticks(stack.api.child.pid!), w0 = ticks(stack.worker.child.pid!), c0 = process.cpuUsage(); const t0 = Date.now();
+    await Promise.all(Array.from({ length: 8 }, async () => { while (k < N) { const i = k++; const r = await client.send('POST', p, bodies[i % 500], headers); if (r.status !== 200) throw new Error(r.text); } }));
+    const ms = Date.now() - t0; const c1 = process.cpuUsage();
+    const a = (ticks(stack.api.child.pid!) - a0) / N, w = (ticks(stack.worker.child.pid!) - w0) / N, c = (c1.user + c1.system - c0.user - c0.system) / N;
+    console.log(`${label}: ${Math.round(N / ms * 1000)} QPS; CPU µs/req api ${a.toFixed(0)} worker ${w.toFixed(0)} client ${c.toFixed(0)}`);
+  }
+  await run('api  ', stack.http, '/collections/c/points/search', h);
+  const nb = bodies.map((b) => `{"collection":"c","request":${b}}`);
+  const saved = bodies.splice(0, 500, ...nb);
+  await run('node ', new HttpJson(stack.nodeUrl), `/internal/shards/${stack.tenantId}/ops/search`, { authorization: `Bearer ${stack.nodeToken}` });
+  bodies.splice(0, 500, ...saved);
+  if (process.env.PROFILE) { console.log('profiling window'); await run('api  ', stack.http, '/collections/c/points/search', h, 8000); }
+  await stack.stop();
+  process.exit(0);
+})().catch((e) => { console.error(e); process.exit(1); });
