@@ -12,6 +12,7 @@ import { ErrorFilter } from './http/error.filter';
 import { HubModule } from './hub/hub.module';
 import { NodesModule } from './nodes/nodes.module';
 import { QdrantModule } from './qdrant/qdrant.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { TenantsModule } from './tenants/tenants.module';
 
 @Module({})
@@ -30,6 +31,7 @@ export class AppModule {
         DataPlaneModule,
         QdrantModule,
         BackupsModule,
+        SchedulesModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
