@@ -87,6 +87,8 @@ export class ScheduleQueue implements OnModuleDestroy {
     if (!this.queue) {
       this.connection = redisConnection(this.redis.url);
       this.queue = new Queue(SCHEDULES_QUEUE, { connection: this.connection, prefix: this.redis.queuePrefix });
+      // Callers see each failed command; the connection's own errors (Redis down) only repeat them.
+      this.queue.on('error', () => undefined);
     }
     return this.queue;
   }

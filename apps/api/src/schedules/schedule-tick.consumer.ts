@@ -1,11 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { InjectConfig, type RedisConfig } from '@hivehub/config';
 import { redisConnection, SCHEDULE_TICK, SCHEDULES_QUEUE, scheduleTickSchema } from '@hivehub/jobs';
 import { ScheduleFiring } from './schedule-firing.service';
 
 /** Ticks one api process works on at once (each is a few queries and an enqueue). */
 const CONCURRENCY = 4;
+/** How long shutdown waits for ticks under way; BullMQ's close never ends while Redis is unreachable. */
+const CLOSE_WAIT_MS = 5000;
 
 /**
  * Every api process consumes the one cluster-wide `schedules` queue. BullMQ hands each
@@ -22,6 +25,7 @@ const CONCURRENCY = 4;
 export class ScheduleTickConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('schedules');
   private worker?: Worker;
+  private connection?: Redis;
 
   constructor(
     private readonly firing: ScheduleFiring,
@@ -29,8 +33,9 @@ export class ScheduleTickConsumer implements OnApplicationBootstrap, OnModuleDes
   ) {}
 
   onApplicationBootstrap(): void {
+    this.connection = redisConnection(this.redis.url);
     this.worker = new Worker(SCHEDULES_QUEUE, (job) => this.process(job), {
-      connection: redisConnection(this.redis.url),
+      connection: this.connection,
       prefix: this.redis.queuePrefix,
       concurrency: CONCURRENCY,
       // A killed api's tick returns to the queue within ~20 s; the slot's backup id keeps a second run harmless.
@@ -41,8 +46,16 @@ export class ScheduleTickConsumer implements OnApplicationBootstrap, OnModuleDes
     this.worker.on('error', (err) => this.logger.error(`queue ${SCHEDULES_QUEUE}: ${err.message}`));
   }
 
+  /**
+   * Lets ticks under way finish, for a while: one cut short is taken again once its
+   * lock lapses, and its slot's backup id keeps the second run from inserting twice.
+   */
   async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+    await Promise.race([this.worker?.close(), waited]);
+    clearTimeout(timer);
+    this.connection?.disconnect();
   }
 
   private async process(job: Job): Promise<unknown> {
