@@ -82,6 +82,18 @@ describe('backup schedules: routes, validation and access', () => {
     expect((await call('GET', `/api/hub/backup-schedules/${s.id}`, { headers })).body).toEqual(s);
   });
 
+  it("refuses a keep_last that leaves no room for a new run under the plan's max_backups", async () => {
+    const tenant = await createTenant({ plan: { max_backups: 3 } });
+    const headers = bearer((await createKey(tenant.id)).key);
+    const body = { cron: '0 3 * * *', collections: ['*'], retention: { keep_last: 3 } };
+    const refused = await call('POST', '/api/hub/backup-schedules', { headers, json: body });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toMatch(/^retention\.keep_last: 3 leaves no room under the plan's max_backups \(3\)/);
+    const s = await createSchedule(headers, { ...body, retention: { keep_last: 2 } });
+    expect((await call('PATCH', `/api/hub/backup-schedules/${s.id}`, { headers, json: { retention: { keep_last: 5 } } })).status).toBe(422);
+    expect((await call('PATCH', `/api/hub/backup-schedules/${s.id}`, { headers, json: { retention: { max_age_days: 5 } } })).status).toBe(200);
+  });
+
   it("answers 404 for another tenant's schedule, with a key, the service headers or the admin route of another tenant", async () => {
     const owner = await tenantWithKey();
     const other = await tenantWithKey();

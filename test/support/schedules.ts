@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { Client } from 'pg';
 import { call } from './client';
 import { API_MAIN, freePort, ROOT, type RunningProcess, startNode, waitFor, WORKER_MAIN } from './processes';
 import { stackInfo } from './stack-info';
@@ -11,7 +12,7 @@ type Headers = Record<string, string>;
 export const EVERY_SECOND = '* * * * * *';
 
 export async function createSchedule(headers: Headers, body: Record<string, unknown>, baseUrl?: string) {
-  const res = await call('POST', '/api/hub/backup-schedules', { headers, json: { collections: ['*'], retention: { keep_last: 50 }, ...body }, baseUrl });
+  const res = await call('POST', '/api/hub/backup-schedules', { headers, json: { collections: ['*'], retention: { keep_last: 20 }, ...body }, baseUrl });
   if (res.status !== 201) throw new Error(`creating a schedule answered ${res.status}: ${res.text}`);
   return res.body;
 }
@@ -76,14 +77,16 @@ export async function startApi(label: string, env: Record<string, string> = {}):
 }
 
 /**
- * A cluster of its own beside the test stack: its own database (migrated), queue
- * prefix, worker and api, sharing only PostgreSQL's server, Redis' server and object
- * storage. Its api can be stopped with no other api process left to take ticks.
+ * A cluster of its own beside the test stack: its own database (created, migrated,
+ * dropped by stop()), queue prefix, worker and api, sharing only PostgreSQL's server,
+ * Redis' server and object storage. Its api can be stopped with no other api process
+ * left to take ticks.
  */
 export async function isolatedCluster(label: string) {
   const { env, dir } = stackInfo();
   const db = new URL(env.DATABASE_URL);
-  db.pathname = `${db.pathname}_iso`;
+  const dbName = `${db.pathname.slice(1)}_iso_${randomUUID().slice(0, 8)}`;
+  db.pathname = `/${dbName}`;
   const databaseUrl = db.toString();
   for (const script of ['scripts/lib/ensure-database.mjs', 'scripts/db/migrate.mjs']) {
     execFileSync(process.execPath, [path.join(ROOT, script)], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: 'pipe' });
@@ -105,6 +108,15 @@ export async function isolatedCluster(label: string) {
     stop: async () => {
       await api.stop();
       await worker.stop();
+      const maintenance = new URL(env.DATABASE_URL);
+      maintenance.pathname = '/postgres';
+      const client = new Client({ connectionString: maintenance.toString() });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
     },
   };
 }

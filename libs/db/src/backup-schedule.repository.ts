@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Backup, type BackupSchedule, JobStatus, Prisma } from './generated/prisma/client';
+import { type Backup, type BackupSchedule, JobStatus, Prisma, TenantStatus } from './generated/prisma/client';
 import { PrismaService } from './prisma.service';
 
 export type { BackupSchedule };
@@ -80,9 +80,12 @@ export class BackupScheduleRepository {
     });
   }
 
-  /** Every tenant's enabled schedules: the sync to Redis (an operator task, hence not scoped by tenant). */
+  /**
+   * Every tenant's enabled schedules, but those of deleted tenants: the sync to Redis
+   * (an operator task, hence not scoped by tenant).
+   */
   allEnabled(): Promise<BackupSchedule[]> {
-    return this.prisma.backupSchedule.findMany({ where: { enabled: true } });
+    return this.prisma.backupSchedule.findMany({ where: { enabled: true, tenant: { status: { not: TenantStatus.deleted } } } });
   }
 
   /** The backups a schedule made, newest first (retention looks at all of them). */
@@ -95,10 +98,10 @@ export class BackupScheduleRepository {
    * sweep's work list. Served by the backups' (status, updated_at) index.
    */
   async withSuccessSince(since: Date, limit: number): Promise<ScheduleRef[]> {
-    const rows = await this.prisma.backup.findMany({
+    const rows = await this.prisma.backup.groupBy({
+      by: ['tenantId', 'scheduleId'],
       where: { status: JobStatus.succeeded, updatedAt: { gte: since }, scheduleId: { not: null } },
-      select: { tenantId: true, scheduleId: true },
-      distinct: ['tenantId', 'scheduleId'],
+      orderBy: [{ tenantId: 'asc' }, { scheduleId: 'asc' }],
       take: limit,
     });
     return rows.map((r) => ({ tenantId: r.tenantId, scheduleId: r.scheduleId! }));

@@ -25,7 +25,7 @@ export class AdminBackupSchedulesController {
   @ApiUnprocessableEntityResponse({ description: 'invalid cron, time zone, retention or collections' })
   async create(@Param('id') id: string, @Body() dto: CreateBackupScheduleDto, @Req() req: unknown) {
     const tenant = await this.tenants.get(id);
-    return backupScheduleView(await this.schedules.create(tenant.id, dto, by(req)));
+    return backupScheduleView(await this.schedules.create(tenant, dto, by(req)));
   }
 
   @Get()
@@ -46,7 +46,7 @@ export class AdminBackupSchedulesController {
   @ApiOperation({ summary: 'Change one schedule of the tenant' })
   async update(@Param('id') id: string, @Param('scheduleId') scheduleId: string, @Body() dto: UpdateBackupScheduleDto, @Req() req: unknown) {
     const tenant = await this.tenants.get(id);
-    return backupScheduleView(await this.schedules.update(tenant.id, scheduleId, dto, by(req)));
+    return backupScheduleView(await this.schedules.update(tenant, scheduleId, dto, by(req)));
   }
 
   @Delete(':scheduleId')

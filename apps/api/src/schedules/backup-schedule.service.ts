@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hivehub/common';
 import { InjectConfig, type SchedulesConfig } from '@hivehub/config';
-import { AuditRepository, type BackupSchedule, BackupScheduleRepository, type ScheduleFields } from '@hivehub/db';
+import { AuditRepository, type BackupSchedule, BackupScheduleRepository, type ScheduleFields, type Tenant } from '@hivehub/db';
 import type { Actor } from '../backups/backup.service';
 import type { CreateBackupScheduleDto, RetentionDto, UpdateBackupScheduleDto } from './dto/backup-schedule.dto';
 import { assertCron, assertTimezone, ScheduleRuleError } from './schedule-rules';
@@ -18,7 +18,9 @@ export class BackupScheduleService {
     @InjectConfig('schedules') private readonly config: SchedulesConfig,
   ) {}
 
-  async create(tenantId: string, dto: CreateBackupScheduleDto, by: Actor): Promise<BackupSchedule> {
+  async create(tenant: Tenant, dto: CreateBackupScheduleDto, by: Actor): Promise<BackupSchedule> {
+    const tenantId = tenant.id;
+    assertRoomFor(tenant, dto.retention);
     const fields = this.validated({
       cron: dto.cron.trim(),
       timezone: dto.timezone ?? 'UTC',
@@ -49,8 +51,10 @@ export class BackupScheduleService {
   }
 
   /** Changes what is given; the scheduler is registered again (or removed) at once. */
-  async update(tenantId: string, id: string, dto: UpdateBackupScheduleDto, by: Actor): Promise<BackupSchedule> {
+  async update(tenant: Tenant, id: string, dto: UpdateBackupScheduleDto, by: Actor): Promise<BackupSchedule> {
+    const tenantId = tenant.id;
     const before = await this.get(tenantId, id);
+    if (dto.retention) assertRoomFor(tenant, dto.retention);
     const fields = this.validated({
       cron: dto.cron?.trim() ?? before.cron,
       timezone: dto.timezone ?? before.timezone,
@@ -88,6 +92,20 @@ export class BackupScheduleService {
       throw err;
     }
     return fields;
+  }
+}
+
+/**
+ * A run needs room under max_backups for its new backup before retention deletes the
+ * oldest, so keeping as many as the plan allows would make every other run fail.
+ */
+function assertRoomFor(tenant: Tenant, retention: RetentionDto): void {
+  if (retention.keep_last !== undefined && retention.keep_last >= tenant.maxBackups) {
+    throw new DomainError(
+      'validation_failed',
+      `retention.keep_last: ${retention.keep_last} leaves no room under the plan's max_backups (${tenant.maxBackups}); each run needs room for its new backup before the oldest is deleted`,
+      { field: 'retention.keep_last' },
+    );
   }
 }
 

@@ -30,7 +30,7 @@ export class BackupSchedulesController {
   @ApiUnprocessableEntityResponse({ description: 'invalid cron, unknown time zone, empty retention, bad collection names, or a cron faster than the minimum interval (the message names the field)' })
   @ApiTooManyRequestsResponse({ description: 'the tenant has BACKUP_SCHEDULES_PER_TENANT schedules already' })
   async create(@CurrentPrincipal() p: Principal, @Body() dto: CreateBackupScheduleDto, @Req() req: unknown) {
-    return backupScheduleView(await this.schedules.create(p.tenant.id, dto, by(p, req)));
+    return backupScheduleView(await this.schedules.create(p.tenant, dto, by(p, req)));
   }
 
   @Get()
@@ -51,7 +51,7 @@ export class BackupSchedulesController {
   @ApiNotFoundResponse()
   @ApiUnprocessableEntityResponse({ description: 'as for create' })
   async update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: UpdateBackupScheduleDto, @Req() req: unknown) {
-    return backupScheduleView(await this.schedules.update(p.tenant.id, id, dto, by(p, req)));
+    return backupScheduleView(await this.schedules.update(p.tenant, id, dto, by(p, req)));
   }
 
   @Delete(':id')

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { DomainError, type ErrorCode } from '@hivehub/common';
-import { BackupRepository, type BackupSchedule, BackupScheduleRepository, isDuplicateId, TenantRepository } from '@hivehub/db';
+import { BackupRepository, type BackupSchedule, BackupScheduleRepository, isDuplicateId, type Tenant, TenantRepository } from '@hivehub/db';
 import { ScheduleQueue, type ScheduleTick } from '@hivehub/jobs';
 import { BackupService } from '../backups/backup.service';
 import { slotBackupId } from './schedule-rules';
@@ -44,12 +44,20 @@ export class ScheduleFiring {
     if (!schedule || !schedule.enabled) return 'skipped';
     if (tick.revision < schedule.revision) return this.stale(schedule);
     const tenant = await this.tenants.findById(schedule.tenantId);
-    if (!tenant || tenant.status !== 'active') {
+    // A deleted tenant's schedulers are removed by the next sync.
+    if (!tenant) return 'skipped';
+    if (tenant.status !== 'active') {
       await this.schedules.recordFailure(schedule.tenantId, schedule.id, slot, { code: 'tenant_suspended', message: 'the tenant is not active; this slot made no backup' });
       return 'refused';
     }
     const id = slotBackupId(schedule.id, slot);
-    if (await this.backups.find(tenant.id, id)) return 'already_created';
+    const outcome = (await this.backups.find(tenant.id, id)) ? 'already_created' : await this.create(tenant, schedule, slot, id, attempt);
+    // Recorded again by a tick taken twice: the first run may have died before it got here.
+    await this.schedules.recordRun(tenant.id, schedule.id, slot, id);
+    return outcome;
+  }
+
+  private async create(tenant: Tenant, schedule: BackupSchedule, slot: Date, id: string, attempt: TickAttempt): Promise<FiringOutcome> {
     try {
       await this.backupService.create(
         tenant,
@@ -57,12 +65,11 @@ export class ScheduleFiring {
         { actor: `schedule:${schedule.id}` },
         { id, scheduleId: schedule.id },
       );
+      return 'created';
     } catch (err) {
       if (isDuplicateId(err)) return 'already_created';
       return this.failed(schedule, slot, err, attempt);
     }
-    await this.schedules.recordRun(tenant.id, schedule.id, slot, id);
-    return 'created';
   }
 
   /**
