@@ -43,6 +43,9 @@ export class ScheduleFiring {
     // Deleted or disabled since the tick was planned: its scheduler is (being) removed.
     if (!schedule || !schedule.enabled) return 'skipped';
     if (tick.revision < schedule.revision) return this.stale(schedule);
+    // A later slot ran already: this tick is a late retry or redelivery, and its backup
+    // would be older than one that exists (or was made and then deleted by retention).
+    if (schedule.lastSlotAt && slot < schedule.lastSlotAt) return 'skipped';
     const tenant = await this.tenants.findById(schedule.tenantId);
     // A deleted tenant's schedulers are removed by the next sync.
     if (!tenant) return 'skipped';
