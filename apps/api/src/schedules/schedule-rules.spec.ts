@@ -42,6 +42,14 @@ describe('schedule rules', () => {
     // 23:00 and 23:05 on one day a year: the short gap is still found.
     expect(problem(() => assertCron('0,5 23 24 12 *', 'UTC', 900, NOW)).message).toMatch(/300 s apart/);
     expect(() => assertCron('0 */15 * * * *', 'UTC', 900, NOW)).not.toThrow();
+    // 23:55 and 00:55 on 29 February and 1 March: consecutive days in leap years only.
+    expect(problem(() => assertCron('55 0,23 29,1 2,3 *', 'UTC', 7200, NOW)).message).toMatch(/3600 s apart/);
+  });
+
+  it('checks a sparse cron quickly', () => {
+    const started = Date.now();
+    for (const cron of ['0 0 29 2 *', '0 0 1 1 *', '0 0 13 * 5', '0 0 31 * *']) expect(() => assertCron(cron, 'UTC', 900, NOW)).not.toThrow();
+    expect(Date.now() - started).toBeLessThan(500);
   });
 
   it('knows IANA time zones and refuses others', () => {

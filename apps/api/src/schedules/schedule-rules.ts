@@ -6,8 +6,15 @@ import { CronExpressionParser } from 'cron-parser';
  * pinned version), so what is accepted here is exactly what will fire.
  */
 
-/** How many upcoming slots are looked at to find the shortest gap of a cron. */
-const GAP_SAMPLE = 1000;
+/**
+ * The upcoming slots looked at to find the shortest gap of a cron: at most 500, within
+ * four years of the first (leap days included). A cron firing daily or more often shows
+ * every gap it has within its first days (the same times every firing day); a sparser
+ * one has few slots a year, so four years fit in the 500. Bounded both ways so that a
+ * check costs milliseconds of the event loop, not seconds (29 February took 1.6 s).
+ */
+const GAP_SAMPLE = 500;
+const GAP_HORIZON_MS = (4 * 365 + 1) * 24 * 3600 * 1000;
 
 export class ScheduleRuleError extends Error {
   constructor(
@@ -30,7 +37,7 @@ export function assertTimezone(timezone: string): void {
 /**
  * Throws unless `cron` has 5 fields (minute hour day-of-month month day-of-week) or 6
  * (second first), parses, fires at all, and never fires twice within
- * `minIntervalSeconds` (checked over the next 1000 slots, where any short gap of a
+ * `minIntervalSeconds` (checked over the slots of GAP_SAMPLE, where any short gap of a
  * real cron shows up).
  */
 export function assertCron(cron: string, timezone: string, minIntervalSeconds: number, now = new Date()): void {
@@ -38,7 +45,7 @@ export function assertCron(cron: string, timezone: string, minIntervalSeconds: n
   if (fields.length !== 5 && fields.length !== 6) {
     throw new ScheduleRuleError('cron', `'${cron}' has ${fields.length} field(s); use 5 (minute hour day month weekday) or 6 (second first)`);
   }
-  const slots = upcoming(cron, timezone, now, GAP_SAMPLE);
+  const slots = upcoming(cron, timezone, now, GAP_SAMPLE, GAP_HORIZON_MS);
   if (slots.length === 0) throw new ScheduleRuleError('cron', `'${cron}' never fires`);
   let gap = Infinity;
   for (let i = 1; i < slots.length; i++) gap = Math.min(gap, slots[i].getTime() - slots[i - 1].getTime());
@@ -68,7 +75,7 @@ export function slotBackupId(scheduleId: string, slot: Date): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function upcoming(cron: string, timezone: string, now: Date, count: number): Date[] {
+function upcoming(cron: string, timezone: string, now: Date, count: number, horizonMs = Infinity): Date[] {
   let interval;
   try {
     interval = CronExpressionParser.parse(cron, { tz: timezone, currentDate: now });
@@ -77,7 +84,11 @@ function upcoming(cron: string, timezone: string, now: Date, count: number): Dat
   }
   const slots: Date[] = [];
   try {
-    while (slots.length < count) slots.push(interval.next().toDate());
+    while (slots.length < count) {
+      const slot = interval.next().toDate();
+      if (slots.length > 0 && slot.getTime() - slots[0].getTime() > horizonMs) break;
+      slots.push(slot);
+    }
   } catch {
     // No further slot (an impossible date): what was found is all there is.
   }
