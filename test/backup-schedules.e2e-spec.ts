@@ -132,6 +132,14 @@ describe('backup schedules: routes, validation and access', () => {
     expect((await call('DELETE', `${base}/${s.id}`, { headers: admin() })).status).toBe(204);
     expect((await call('GET', `${base}/${s.id}`, { headers: admin() })).status).toBe(404);
 
+    const events = (await call('GET', `/admin/tenants/${tenant.id}/audit-events`, { headers: admin() })).body.events;
+    expect(events.filter((e: { action: string }) => e.action.startsWith('backup_schedule.')).map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([
+      ['backup_schedule.deleted', 'admin'],
+      ['backup_schedule.updated', 'admin'],
+      ['backup_schedule.created', expect.stringMatching(/^api_key:/)],
+      ['backup_schedule.created', 'admin'],
+    ]);
+
     expect((await call('GET', base, { headers: bearer(key) })).status).toBe(401);
     expect((await call('GET', base)).status).toBe(401);
     expect((await call('GET', '/admin/tenants/no-such-tenant/backup-schedules', { headers: admin() })).status).toBe(404);
