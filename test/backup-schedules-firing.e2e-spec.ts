@@ -132,6 +132,28 @@ describe('backup schedules: firing and retention', () => {
     expect((await scheduledBackups(headers, s.id)).map((b) => b.id).sort()).toEqual(kept.map((b) => b.id).sort());
   }, 90_000);
 
+  it('fires a schedule created while Redis did not answer, once the sync has registered it', async () => {
+    const { headers } = await tenantWithData();
+    // An api process whose Redis is unreachable: the row is stored, the registration times out.
+    const blind = await startApi('schedules-no-redis', { REDIS_URL: 'redis://127.0.0.1:1' }, '/health');
+    let s;
+    try {
+      const created = await call('POST', '/api/hub/backup-schedules', {
+        headers,
+        json: { cron: EVERY_SECOND, collections: ['*'], retention: { keep_last: 5 } },
+        baseUrl: blind.url,
+      });
+      expect(created.status).toBe(201);
+      s = created.body;
+    } finally {
+      await blind.stop();
+    }
+    // The stack's api syncs every 30 s; the first sync after the row appeared registers it.
+    const made = await waitForScheduledBackups(headers, s.id, 1, 45_000);
+    await patchSchedule(headers, s.id, { enabled: false });
+    expect(made[0]).toMatchObject({ schedule_id: s.id });
+  }, 90_000);
+
   it('fires each slot once with two api processes consuming ticks', async () => {
     const second = await startApi('schedules-second');
     try {

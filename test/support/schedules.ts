@@ -59,8 +59,11 @@ export interface ApiProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts one more api process with the stack's environment (plus `env`) and waits until it is ready. */
-export async function startApi(label: string, env: Record<string, string> = {}): Promise<ApiProcess> {
+/**
+ * Starts one more api process with the stack's environment (plus `env`) and waits until
+ * `probe` answers 200 (readiness; `/health` for a process meant to lack a dependency).
+ */
+export async function startApi(label: string, env: Record<string, string> = {}, probe = '/health/ready'): Promise<ApiProcess> {
   const { dir } = stackInfo();
   const port = await freePort();
   const proc = startNode(
@@ -71,7 +74,7 @@ export async function startApi(label: string, env: Record<string, string> = {}):
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`api ${label} to be ready`, async () => {
     if (proc.child.exitCode !== null) throw new Error(`api ${label} exited:\n${proc.log()}`);
-    return (await fetch(`${url}/health/ready`)).status === 200 ? true : undefined;
+    return (await fetch(`${url}${probe}`)).status === 200 ? true : undefined;
   }, 60_000);
   return { url, process: proc, stop: (signal) => proc.stop(signal) };
 }
