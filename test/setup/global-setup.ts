@@ -39,6 +39,8 @@ export default async function globalSetup(): Promise<void> {
     HEARTBEAT_INTERVAL_MS: '500',
     NODE_DEAD_AFTER_MS: '3000',
     LOG_LEVEL: 'warn',
+    // Schedule specs fire per-second crons.
+    BACKUP_SCHEDULE_MIN_INTERVAL_SECONDS: '1',
   };
   const info: StackInfo = {
     dir,

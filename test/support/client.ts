@@ -8,11 +8,11 @@ export interface Reply<T = any> {
   headers: Headers;
 }
 
-/** One HTTP call to the running api; the body is parsed when it is JSON. */
+/** One HTTP call to the running api (or the one at `baseUrl`); the body is parsed when it is JSON. */
 export async function call<T = any>(
   method: string,
   path: string,
-  options: { headers?: Record<string, string>; json?: unknown; raw?: string } = {},
+  options: { headers?: Record<string, string>; json?: unknown; raw?: string; baseUrl?: string } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined;
@@ -23,7 +23,7 @@ export async function call<T = any>(
     headers['content-type'] = 'application/json';
     body = options.raw;
   }
-  const res = await fetch(`${stackInfo().apiUrl}${path}`, { method, headers, body });
+  const res = await fetch(`${options.baseUrl ?? stackInfo().apiUrl}${path}`, { method, headers, body });
   const text = await res.text();
   let parsed: unknown = text;
   try {

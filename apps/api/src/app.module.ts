@@ -13,6 +13,7 @@ import { HubModule } from './hub/hub.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NodesModule } from './nodes/nodes.module';
 import { QdrantModule } from './qdrant/qdrant.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { TenantsModule } from './tenants/tenants.module';
 
 @Module({})
@@ -31,6 +32,7 @@ export class AppModule {
         DataPlaneModule,
         QdrantModule,
         BackupsModule,
+        SchedulesModule,
         HealthModule,
         MetricsModule,
       ],

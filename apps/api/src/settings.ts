@@ -5,6 +5,7 @@ import {
   loadConfig,
   logConcern,
   redisConcern,
+  schedulesConcern,
   storageConcern,
 } from '@hivehub/config';
 
@@ -15,6 +16,7 @@ export const apiConcerns = {
   redis: redisConcern,
   storage: storageConcern,
   cluster: clusterConcern,
+  schedules: schedulesConcern,
   log: logConcern,
 };
 

@@ -3,3 +3,4 @@ export * from './secrets';
 export * from './logger';
 export * from './version';
 export * from './metrics';
+export * from './periodic-task';

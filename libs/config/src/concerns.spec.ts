@@ -1,4 +1,4 @@
-import { apiConcern, clusterConcern, ConfigError, databaseConcern, loadConfig, storageConcern, workerConcern } from './index';
+import { apiConcern, clusterConcern, ConfigError, databaseConcern, loadConfig, schedulesConcern, storageConcern, workerConcern } from './index';
 
 describe('loadConfig', () => {
   it('applies defaults when nothing is set', () => {
@@ -37,6 +37,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ worker: workerConcern }, {}).worker.verifyBackups).toBe(true);
     expect(loadConfig({ worker: workerConcern }, { BACKUP_VERIFY: 'false' }).worker.verifyBackups).toBe(false);
     expect(() => loadConfig({ worker: workerConcern }, { BACKUP_VERIFY: 'maybe' })).toThrow(/BACKUP_VERIFY/);
+  });
+
+  it('limits backup schedules: 20 a tenant, 15 minutes apart, unless set', () => {
+    expect(loadConfig({ schedules: schedulesConcern }, {}).schedules).toEqual({ maxPerTenant: 20, minIntervalSeconds: 900 });
+    expect(loadConfig({ schedules: schedulesConcern }, { BACKUP_SCHEDULE_MIN_INTERVAL_SECONDS: '1' }).schedules.minIntervalSeconds).toBe(1);
+    expect(() => loadConfig({ schedules: schedulesConcern }, { BACKUP_SCHEDULE_MIN_INTERVAL_SECONDS: '0', BACKUP_SCHEDULES_PER_TENANT: 'many' })).toThrow(
+      /BACKUP_SCHEDULE_MIN_INTERVAL_SECONDS[\s\S]*BACKUP_SCHEDULES_PER_TENANT|BACKUP_SCHEDULES_PER_TENANT[\s\S]*BACKUP_SCHEDULE_MIN_INTERVAL_SECONDS/,
+    );
   });
 
   it('wants S3 credentials in pairs', () => {

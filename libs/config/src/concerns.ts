@@ -103,6 +103,15 @@ export const apiConcern = concern(
   }),
 );
 
+/** Backup schedules (read by the api, which registers and fires them). */
+export const schedulesConcern = concern(
+  z.object({
+    BACKUP_SCHEDULES_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(20),
+    BACKUP_SCHEDULE_MIN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(900),
+  }),
+  (raw) => ({ maxPerTenant: raw.BACKUP_SCHEDULES_PER_TENANT, minIntervalSeconds: raw.BACKUP_SCHEDULE_MIN_INTERVAL_SECONDS }),
+);
+
 export const workerConcern = concern(
   z.object({
     NODE_ID: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'letters, digits, - and _ only, at most 64').optional(),
@@ -139,5 +148,6 @@ export type RedisConfig = ReturnType<typeof redisConcern.map>;
 export type StorageConfig = ReturnType<typeof storageConcern.map>;
 export type ClusterConfig = ReturnType<typeof clusterConcern.map>;
 export type ApiConfig = ReturnType<typeof apiConcern.map>;
+export type SchedulesConfig = ReturnType<typeof schedulesConcern.map>;
 export type WorkerConfig = ReturnType<typeof workerConcern.map>;
 export type LogConfig = ReturnType<typeof logConcern.map>;

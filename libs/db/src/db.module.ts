@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ApiKeyRepository } from './api-key.repository';
 import { AuditRepository } from './audit.repository';
 import { BackupRepository } from './backup.repository';
+import { BackupScheduleRepository } from './backup-schedule.repository';
 import { ClusterSecretRepository } from './cluster-secret.repository';
 import { NodeRepository } from './node.repository';
 import { PlacementRepository } from './placement.repository';
@@ -19,6 +20,7 @@ const providers = [
   ClusterSecretRepository,
   BackupRepository,
   RestoreRepository,
+  BackupScheduleRepository,
 ];
 
 @Global()

@@ -9,3 +9,4 @@ export * from './cluster-secret.repository';
 export * from './job-rows';
 export * from './backup.repository';
 export * from './restore.repository';
+export * from './backup-schedule.repository';

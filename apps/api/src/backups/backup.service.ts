@@ -30,8 +30,12 @@ export class BackupService {
     private readonly queue: BackupQueue,
   ) {}
 
-  /** Row first (queued), then the job on the queue of the node holding the shard. */
-  async create(tenant: Tenant, dto: CreateBackupDto, by: Actor): Promise<Backup> {
+  /**
+   * Row first (queued), then the job on the queue of the node holding the shard. A
+   * schedule passes the id of its slot's backup (so a tick taken twice inserts once)
+   * and its own id.
+   */
+  async create(tenant: Tenant, dto: CreateBackupDto, by: Actor, origin: { id?: string; scheduleId?: string } = {}): Promise<Backup> {
     if (dto.collections.includes('*') && dto.collections.length > 1) {
       throw new DomainError('validation_failed', 'collections: "*" means every collection and stands alone');
     }
@@ -39,7 +43,7 @@ export class BackupService {
     const live = await this.dataPlane.call(tenant, 'listCollections', {});
     const chosen = this.chosen(live, dto.collections);
     assertBackupFits(tenant, { liveBytes: sumBytes(live), backupBytes: (await this.backups.usage(tenant.id)).bytes }, sumBytes(chosen));
-    const id = randomUUID();
+    const id = origin.id ?? randomUUID();
     const row = await this.backups.createWithinQuota(
       tenant.id,
       {
@@ -47,6 +51,7 @@ export class BackupService {
         name: dto.name ?? null,
         description: dto.description ?? null,
         source: BackupSource.backup,
+        scheduleId: origin.scheduleId ?? null,
         requestedCollections: dto.collections,
         storagePrefix: backupPrefix(tenant.id, id),
         nodeId: node.id,

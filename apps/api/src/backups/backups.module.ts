@@ -13,5 +13,6 @@ import { RestoresController } from './restores.controller';
   imports: [DataPlaneModule, NodesModule],
   controllers: [BackupsController, RestoresController],
   providers: [BackupService, BackupArchiveService, RestoreService, BackupQueue, BackupReconciler],
+  exports: [BackupService, BackupArchiveService],
 })
 export class BackupsModule {}

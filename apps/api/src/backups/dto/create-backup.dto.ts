@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 /** Letters, digits, - and _ (what a collection name may hold), or the single wildcard "*". */
-const COLLECTION_OR_STAR = /^(\*|[A-Za-z0-9_-]{1,255})$/;
+export const COLLECTION_OR_STAR = /^(\*|[A-Za-z0-9_-]{1,255})$/;
 
 export class CreateBackupDto {
   @ApiProperty({ example: ['*'], description: '["*"] for every collection, or the names of some' })

@@ -1,0 +1,44 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { BackupSchedule } from '@hivehub/db';
+import { ScheduleQueue } from '@hivehub/jobs';
+
+/** How long a request waits for Redis before leaving the registration to ScheduleSync. */
+const REDIS_TIMEOUT_MS = 3000;
+
+/**
+ * Puts a schedule row's job scheduler in Redis, or takes it out. The row is written
+ * first and is the truth: when Redis does not answer, the request still succeeds and
+ * ScheduleSync registers (or removes) the scheduler within its next pass.
+ */
+@Injectable()
+export class SchedulerRegistry {
+  private readonly logger = new Logger('schedules');
+
+  constructor(private readonly queue: ScheduleQueue) {}
+
+  /** Registers an enabled row (replacing an older registration), removes a disabled one. */
+  async apply(row: BackupSchedule): Promise<void> {
+    if (!row.enabled) return this.unregister(row.id);
+    await this.attempt(`register schedule ${row.id}`, () =>
+      this.queue.upsert({ scheduleId: row.id, revision: row.revision, cron: row.cron, timezone: row.timezone }),
+    );
+  }
+
+  async unregister(scheduleId: string): Promise<void> {
+    await this.attempt(`unregister schedule ${scheduleId}`, () => this.queue.remove(scheduleId));
+  }
+
+  private async attempt(what: string, work: () => Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([work(), timeout]);
+    } catch (err) {
+      this.logger.warn(`could not ${what} now (${(err as Error).message}); the next sync does it`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
