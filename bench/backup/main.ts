@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { HierarchicalNSW } from 'hnswlib-node';
-import { fetchBackup, readManifest, writeBackup } from '@hivehub/backup';
+import { collectionDigests, fetchBackup, readManifest, writeBackup } from '@hivehub/backup';
 import { type Shard, ShardStore } from '@hivehub/shard';
 import { FsObjectStorage, type ObjectStorage, S3ObjectStorage } from '@hivehub/storage';
 import { startS3rver } from '../../test/support/s3rver';
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
         const staging = await target.stagingDir();
         await fetchBackup({ storage, prefix, manifest, collections: [COLLECTION], intoDir: (c) => path.join(staging, c) });
         // As the worker's restore does: the download verified every byte, so the shard need not hash them again.
-        const verifiedDigests = Object.fromEntries(manifest.collections[0].files.map((f) => [f.path, f.sha256]));
+        const verifiedDigests = collectionDigests(manifest, COLLECTION);
         return target.installCollections([{ dir: path.join(staging, COLLECTION), as: COLLECTION, verifiedDigests }], { overwrite: false, ...LIMITS });
       }),
     );

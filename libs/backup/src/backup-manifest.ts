@@ -44,6 +44,15 @@ const DISTANCES = ['Cosine', 'Euclid', 'Dot'];
 export const manifestKey = (prefix: string) => `${prefix}/${MANIFEST_NAME}`;
 export const dataKey = (prefix: string, attemptId: string, collection: string, file: string) => `${prefix}/${attemptId}/${collection}/${file}`;
 
+/**
+ * A collection's files and their digests, as `installCollections` takes them
+ * (`verifiedDigests`) once `fetchBackup` has checked every byte against them.
+ */
+export function collectionDigests(manifest: BackupManifest, collection: string): Record<string, string> {
+  const files = manifest.collections.find((c) => c.name === collection)?.files ?? [];
+  return Object.fromEntries(files.map((f) => [f.path, f.sha256]));
+}
+
 export function sha256Hex(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }

@@ -1,6 +1,6 @@
 export { BackupError } from './backup-error';
 export type { BackupErrorCode } from './backup-error';
-export { BACKUP_FORMAT_VERSION } from './backup-manifest';
+export { BACKUP_FORMAT_VERSION, collectionDigests } from './backup-manifest';
 export type { BackupManifest, BackupCollectionEntry, BackupFileEntry } from './backup-manifest';
 export type { BackupProgress } from './transfer-group';
 export { writeBackup } from './write-backup';

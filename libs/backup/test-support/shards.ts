@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { BackupManifest, fetchBackup } from '@hivehub/backup';
+import { BackupManifest, collectionDigests, fetchBackup } from '@hivehub/backup';
 import { Shard, ShardStore } from '@hivehub/shard';
 import type { ObjectStorage } from '@hivehub/storage';
 import { points, randomVectors } from '../../shard/test-support/fixtures';
@@ -71,8 +71,7 @@ export async function restore(
   try {
     await fetchBackup({ storage, prefix, manifest, collections, intoDir: (name) => path.join(staging, name) });
     // As the worker's restore does: fetchBackup verified every byte, so the shard need not hash them again.
-    const digests = (name: string) => Object.fromEntries(manifest.collections.find((c) => c.name === name)!.files.map((f) => [f.path, f.sha256]));
-    const staged = collections.map((name) => ({ dir: path.join(staging, name), as: `${options.targetPrefix ?? ''}${name}`, verifiedDigests: digests(name) }));
+    const staged = collections.map((name) => ({ dir: path.join(staging, name), as: `${options.targetPrefix ?? ''}${name}`, verifiedDigests: collectionDigests(manifest, name) }));
     return await target.installCollections(staged, { overwrite: options.overwrite ?? false });
   } finally {
     rmSync(staging, { recursive: true, force: true });

@@ -4,3 +4,4 @@ export * from './logger';
 export * from './version';
 export * from './metrics';
 export * from './periodic-task';
+export * from './timeout';

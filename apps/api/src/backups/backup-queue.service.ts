@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Backup, Restore } from '@hivehub/db';
-import { DomainError } from '@hivehub/common';
+import { DomainError, withTimeout } from '@hivehub/common';
 import { JobProducer, verifyJobId } from '@hivehub/jobs';
 
 /** How long a request waits for Redis before leaving the job to the reconciler. */
@@ -34,7 +34,7 @@ export class BackupQueue {
    */
   async enqueueVerify(nodeId: string, backupId: string): Promise<void> {
     try {
-      await this.withTimeout(this.jobs.requeue(nodeId, 'backup.verify', { backupId }, { jobId: verifyJobId(backupId) }));
+      await redisWithin(this.jobs.requeue(nodeId, 'backup.verify', { backupId }, { jobId: verifyJobId(backupId) }));
     } catch (err) {
       throw new DomainError('unavailable', `the verification could not be queued (${(err as Error).message}); try again`);
     }
@@ -42,23 +42,20 @@ export class BackupQueue {
 
   /** Drops the job of a row cancelled while queued, so it does not occupy the queue. */
   async discard(nodeId: string | null, id: string): Promise<void> {
-    if (nodeId) await this.withTimeout(this.jobs.discardWaiting(nodeId, id)).catch((err: Error) => this.logger.warn(`could not drop job ${id}: ${err.message}`));
+    if (nodeId) await redisWithin(this.jobs.discardWaiting(nodeId, id)).catch((err: Error) => this.logger.warn(`could not drop job ${id}: ${err.message}`));
   }
 
   private async enqueue(nodeId: string | null, id: string, add: () => Promise<unknown>): Promise<void> {
     if (!nodeId) return;
     try {
-      await this.withTimeout(add());
+      await redisWithin(add());
     } catch (err) {
       this.logger.warn(`job ${id} not enqueued now (${(err as Error).message}); the reconciler will enqueue it`);
     }
   }
+}
 
-  private withTimeout<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
-    });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-  }
+/** A Redis call that may not hold up a request for long: the reconciler is the fallback. */
+function redisWithin<T>(work: Promise<T>): Promise<T> {
+  return withTimeout(work, ENQUEUE_TIMEOUT_MS, `Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`);
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { type Backup, BackupRepository, type JobRows, type Restore, RestoreRepository } from '@hivehub/db';
+import { PeriodicTask } from '@hivehub/common';
 import { JobProducer } from '@hivehub/jobs';
 import { MAX_RUNS, reconcileAction } from './reconcile-decision';
 
@@ -18,8 +19,7 @@ const ROWS_PER_SWEEP = 200;
 @Injectable()
 export class BackupReconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('backup-reconciler');
-  private timer?: NodeJS.Timeout;
-  private sweeping = false;
+  private readonly task = new PeriodicTask(SWEEP_EVERY_MS, () => this.sweep(), (err) => this.logger.warn(`sweep failed: ${err.message}`));
 
   constructor(
     private readonly backups: BackupRepository,
@@ -28,27 +28,18 @@ export class BackupReconciler implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.task.stop();
   }
 
-  /** One pass; errors are logged and the next pass tries again (nothing is lost meanwhile). */
+  /** One pass (a failed one is logged by the task and the next tries again: nothing is lost meanwhile). */
   async sweep(now = new Date()): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
-    try {
-      const before = new Date(now.getTime() - QUIET_FOR_MS);
-      for (const row of await this.backups.rows.staleUnfinished(before, ROWS_PER_SWEEP)) await this.backup(row);
-      for (const row of await this.restores.rows.staleUnfinished(before, ROWS_PER_SWEEP)) await this.restore(row);
-    } catch (err) {
-      this.logger.warn(`sweep failed: ${(err as Error).message}`);
-    } finally {
-      this.sweeping = false;
-    }
+    const before = new Date(now.getTime() - QUIET_FOR_MS);
+    for (const row of await this.backups.rows.staleUnfinished(before, ROWS_PER_SWEEP)) await this.backup(row);
+    for (const row of await this.restores.rows.staleUnfinished(before, ROWS_PER_SWEEP)) await this.restore(row);
   }
 
   private async backup(row: Backup): Promise<void> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { withTimeout } from '@hivehub/common';
 import type { Redis } from 'ioredis';
 import { InjectConfig, type RedisConfig } from '@hivehub/config';
 import { PrismaService } from '@hivehub/db';
@@ -57,16 +58,10 @@ export class ReadinessService implements OnModuleDestroy {
 
 async function timed(probe: () => Promise<unknown>, extra: Record<string, unknown> = {}): Promise<CheckResult> {
   const started = Date.now();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-    });
-    const details = await Promise.race([probe(), timeout]);
+    const details = await withTimeout(probe(), CHECK_TIMEOUT_MS, `no answer within ${CHECK_TIMEOUT_MS} ms`);
     return { status: 'up', latency_ms: Date.now() - started, ...extra, ...(typeof details === 'object' ? details : {}) };
   } catch (err) {
     return { status: 'down', latency_ms: Date.now() - started, ...extra, error: (err as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }

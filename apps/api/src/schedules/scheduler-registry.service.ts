@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { withTimeout } from '@hivehub/common';
 import type { BackupSchedule } from '@hivehub/db';
 import { ScheduleQueue } from '@hivehub/jobs';
 
@@ -29,16 +30,10 @@ export class SchedulerRegistry {
   }
 
   private async attempt(what: string, work: () => Promise<unknown>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS);
-    });
     try {
-      await Promise.race([work(), timeout]);
+      await withTimeout(work(), REDIS_TIMEOUT_MS, `Redis did not answer within ${REDIS_TIMEOUT_MS} ms`);
     } catch (err) {
       this.logger.warn(`could not ${what} now (${(err as Error).message}); the next sync does it`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type BackupManifest, fetchBackup, readManifest } from '@hivehub/backup';
+import { collectionDigests, fetchBackup, readManifest } from '@hivehub/backup';
 import { BackupRepository, type Restore, RESTORE_COMMIT_PHASE, RestoreRepository, TenantRepository } from '@hivehub/db';
 import { JobHandler, type JobContext, type JobHandlerClass, type JobPayload } from '@hivehub/jobs';
 import { OBJECT_STORAGE, type ObjectStorage } from '@hivehub/storage';
@@ -73,7 +73,7 @@ export class RestoreRunHandler implements JobHandlerClass<'restore.run'> {
       run.report({ phase: RESTORE_COMMIT_PHASE });
       const installed = await shard.installCollections(
         // fetchBackup checked every byte against the manifest: the shard need not hash them again.
-        targets.map(({ as, source }) => ({ dir: path.join(staging, source), as, verifiedDigests: digestsOf(manifest, source) })),
+        targets.map(({ as, source }) => ({ dir: path.join(staging, source), as, verifiedDigests: collectionDigests(manifest, source) })),
         { overwrite: row.overwrite, max_collections: tenant.maxCollections, max_points: Number(tenant.maxVectors), max_bytes: Number(tenant.maxStorageBytes) },
       );
       await this.restores.succeed(
@@ -87,10 +87,4 @@ export class RestoreRunHandler implements JobHandlerClass<'restore.run'> {
       await fs.rm(staging, { recursive: true, force: true });
     }
   }
-}
-
-/** A collection's files and their verified digests, as installCollections takes them. */
-function digestsOf(manifest: BackupManifest, collection: string): Record<string, string> {
-  const files = manifest.collections.find((c) => c.name === collection)?.files ?? [];
-  return Object.fromEntries(files.map((f) => [f.path, f.sha256]));
 }
