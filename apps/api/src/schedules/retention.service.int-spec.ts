@@ -44,7 +44,9 @@ describe('RetentionService (PostgreSQL + storage)', () => {
   });
   afterAll(() => prisma.$disconnect());
 
-  const HOUR = 3600_000;
+  const DAY = 24 * 3600_000;
+  /** Older than the sweeper's look-back (a day) with room to spare. */
+  const RECENT = 2;
   const now = new Date();
 
   async function tenantWithSchedule(keepLast: number | null, maxAgeDays: number | null) {
@@ -54,19 +56,23 @@ describe('RetentionService (PostgreSQL + storage)', () => {
     return { tenantId, scheduleId: schedule.id };
   }
 
-  /** A finished backup made `hoursAgo`, with two stored objects. */
-  async function backup(tenantId: string, scheduleId: string | null, hoursAgo: number, status: 'succeeded' | 'failed' = 'succeeded') {
+  /**
+   * A finished backup made `daysAgo`, with two stored objects when it succeeded. Its row
+   * reaches its final state in one statement with an old updated_at: the stack's running
+   * api sweeps retention over schedules whose backups succeeded lately (the last day after
+   * a boot), and it must not apply retention beside the test.
+   */
+  async function backup(tenantId: string, scheduleId: string | null, daysAgo: number, status: 'succeeded' | 'failed' = 'succeeded') {
     const id = randomUUID();
     const prefix = `tenants/${tenantId}/backups/${id}`;
+    const at = new Date(now.getTime() - daysAgo * DAY);
     await backups.createWithinQuota(tenantId, { id, source: BackupSource.backup, scheduleId, requestedCollections: ['*'], storagePrefix: prefix, nodeId: null }, 100);
     if (status === 'succeeded') {
       await storage.put(`${prefix}/manifest.json`, Buffer.from('{}'));
       await storage.put(`${prefix}/docs/segment.bin`, Buffer.from('data'));
-      await backups.succeed(tenantId, id, { collections: [], vectors: 0, sizeBytes: 6, sha256: 'x'.repeat(64) });
-    } else {
-      await backups.rows.fail(tenantId, id, { code: 'interrupted', message: 'test' });
     }
-    await prisma.backup.update({ where: { id }, data: { createdAt: new Date(now.getTime() - hoursAgo * HOUR) } });
+    const outcome = status === 'succeeded' ? { sizeBytes: 6n, sha256: 'x'.repeat(64) } : { errorCode: 'interrupted', errorMessage: 'test' };
+    await prisma.backup.update({ where: { id }, data: { status, ...outcome, createdAt: at, finishedAt: at, updatedAt: at } });
     return id;
   }
 
@@ -82,8 +88,8 @@ describe('RetentionService (PostgreSQL + storage)', () => {
     const other = (await schedules.createWithinLimit(tenantId, randomUUID(), { cron: '0 * * * *', timezone: 'UTC', collections: ['*'], keepLast: 1, maxAgeDays: null, enabled: true }, 10))!;
     const byHand = await backup(tenantId, null, 10);
     const otherSchedules = await backup(tenantId, other.id, 9);
-    const [s1, s2, s3, s4] = [await backup(tenantId, scheduleId, 4), await backup(tenantId, scheduleId, 3), await backup(tenantId, scheduleId, 2), await backup(tenantId, scheduleId, 1)];
-    const failed = await backup(tenantId, scheduleId, 5, 'failed');
+    const [s1, s2, s3, s4] = [await backup(tenantId, scheduleId, 5), await backup(tenantId, scheduleId, 4), await backup(tenantId, scheduleId, 3), await backup(tenantId, scheduleId, RECENT)];
+    const failed = await backup(tenantId, scheduleId, 6, 'failed');
 
     const results = await Promise.all(retentions.map((r) => r.apply(tenantId, scheduleId, now)));
 
@@ -104,8 +110,8 @@ describe('RetentionService (PostgreSQL + storage)', () => {
 
   it('keeps a backup a queued or running restore reads, and deletes it once the restore is over', async () => {
     const { tenantId, scheduleId } = await tenantWithSchedule(1, 30);
-    const old = await backup(tenantId, scheduleId, 24 * 40);
-    const newest = await backup(tenantId, scheduleId, 1);
+    const old = await backup(tenantId, scheduleId, 40);
+    const newest = await backup(tenantId, scheduleId, RECENT);
     const restore = await restores.create(tenantId, { id: randomUUID(), backupId: old, collections: [], targetPrefix: 'r_', overwrite: false, nodeId: null });
 
     expect(await retentions[0].apply(tenantId, scheduleId, now)).toEqual({ deleted: [], kept: [old] });
@@ -122,16 +128,16 @@ describe('RetentionService (PostgreSQL + storage)', () => {
 
   it('never deletes the newest succeeded backup nor an unfinished one, and leaves a deleted schedule’s backups', async () => {
     const { tenantId, scheduleId } = await tenantWithSchedule(null, 1);
-    const ancient = await backup(tenantId, scheduleId, 24 * 90);
+    const ancient = await backup(tenantId, scheduleId, 90);
     const unfinishedId = randomUUID();
     await backups.createWithinQuota(tenantId, { id: unfinishedId, source: BackupSource.backup, scheduleId, requestedCollections: ['*'], storagePrefix: `p/${unfinishedId}`, nodeId: null }, 100);
-    await prisma.backup.update({ where: { id: unfinishedId }, data: { createdAt: new Date(now.getTime() - 24 * 50 * HOUR) } });
+    await prisma.backup.update({ where: { id: unfinishedId }, data: { createdAt: new Date(now.getTime() - 50 * DAY) } });
 
     expect(await retentions[0].apply(tenantId, scheduleId, now)).toEqual({ deleted: [], kept: [] });
     expect(await exists(tenantId, ancient)).toBe(true);
     expect(await exists(tenantId, unfinishedId)).toBe(true);
 
-    const second = await backup(tenantId, scheduleId, 2);
+    const second = await backup(tenantId, scheduleId, RECENT);
     await schedules.delete(tenantId, scheduleId);
     expect(await retentions[0].apply(tenantId, scheduleId, now)).toEqual({ deleted: [], kept: [] });
     expect(await exists(tenantId, second)).toBe(true);
