@@ -11,6 +11,7 @@ import { collectionDigests, fetchBackup, readManifest, writeBackup } from '@hive
 import { type Shard, ShardStore } from '@hivehub/shard';
 import { FsObjectStorage, type ObjectStorage, S3ObjectStorage } from '@hivehub/storage';
 import { startS3rver } from '../../test/support/s3rver';
+import { readGraphFile } from '../../libs/shard/src/graph-file';
 import { peakAbove } from './memory';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -119,9 +120,10 @@ async function plainDownloadAndLoad(storage: ObjectStorage, prefix: string, dir:
 }
 
 /** What a logical restore pays: the HNSW graph built again from the stored vectors. */
-function rebuildSeconds(o: Options, shardDir: string): number {
+async function rebuildSeconds(o: Options, shardDir: string): Promise<number> {
   const manifest = JSON.parse(readFileSync(path.join(shardDir, 'manifest.json'), 'utf8'));
-  const vectors = new Float32Array(readFileSync(path.join(shardDir, manifest.directory, 'vectors.f32')).buffer.slice(0));
+  const vectors = new Float32Array(manifest.labels * o.dim);
+  await readGraphFile(path.join(shardDir, manifest.directory, 'graph.hnsw'), o.dim, manifest.labels, vectors, false);
   const start = performance.now();
   const graph = new HierarchicalNSW('cosine', o.dim);
   graph.initIndex(o.n, 16, 100, 100);
@@ -173,7 +175,7 @@ async function main(): Promise<void> {
     console.log(`restore: ${restore.s.toFixed(1)} s, peak ${(restore.value.peak / MiB).toFixed(0)} MiB above ${(restore.value.baseline / MiB).toFixed(0)} MiB`);
     await targetStore.closeAll();
 
-    const rebuildS = o.rebuild ? rebuildSeconds(o, path.join(store.rootDir, TENANT, 'collections', COLLECTION)) : null;
+    const rebuildS = o.rebuild ? await rebuildSeconds(o, path.join(store.rootDir, TENANT, 'collections', COLLECTION)) : null;
     if (rebuildS !== null) console.log(`rebuild of the graph from the vectors: ${rebuildS.toFixed(1)} s`);
 
     const results = {

@@ -76,7 +76,10 @@ export async function putVerified(
     if (expected.size <= SMALL_FILE_BYTES) {
       const chunks: Buffer[] = [];
       for await (const chunk of digest) chunks.push(chunk as Buffer);
-      await storage.put(key, Buffer.concat(chunks), { signal: options.signal });
+      // Verified and whole: a request this small is left to finish rather than aborted,
+      // as the server may still store a body it had received in full after the client
+      // gave up (and after the caller's cleanup had listed what to remove).
+      await storage.put(key, Buffer.concat(chunks));
     } else {
       await storage.put(key, digest, { contentLength: expected.size, signal: options.signal });
     }

@@ -89,9 +89,9 @@ describe.each(storageDrivers)('backup and restore through $name', (driver) => {
     await fillSource(shard);
     const cut = await shard.cut(['docs']);
     try {
-      const vectors = cut.collections[0].files.find((f) => f.path.endsWith('vectors.f32'))!;
-      expect(vectors.sha256).toMatch(/^[0-9a-f]{64}$/);
-      const file = path.join(root.dir, shard.tenantId, 'collections', 'docs', ...vectors.path.split('/'));
+      const graph = cut.collections[0].files.find((f) => f.path.endsWith('graph.hnsw'))!;
+      expect(graph.sha256).toMatch(/^[0-9a-f]{64}$/);
+      const file = path.join(root.dir, shard.tenantId, 'collections', 'docs', ...graph.path.split('/'));
       const fd = openSync(file, 'r+');
       try {
         writeSync(fd, Buffer.from([0x7f]), 0, 1, 1000);
@@ -102,7 +102,7 @@ describe.each(storageDrivers)('backup and restore through $name', (driver) => {
       await expect(writeBackup({ storage: h.storage, prefix, cut, tenantId: shard.tenantId, backupId: 'b-damaged' })).rejects.toMatchObject({
         code: 'checksum_mismatch',
         permanent: true,
-        message: expect.stringContaining('vectors.f32'),
+        message: expect.stringContaining('graph.hnsw'),
       });
       expect(await readManifest(h.storage, prefix)).toBeNull();
       expect(await keysUnder(h.storage, prefix)).toEqual([]);
@@ -171,12 +171,12 @@ describe.each(storageDrivers)('backup and restore through $name', (driver) => {
   it('streams: backing up and fetching a 300 MB file adds less than 200 MB of memory', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'hivehub-backup-big-'));
     const size = 300 * 1024 * 1024;
-    const file = path.join(dir, 'vectors.f32');
+    const file = path.join(dir, 'graph.hnsw');
     const fd = openSync(file, 'w');
     ftruncateSync(fd, size); // sparse: costs no disk to create, reads as zeros
     closeSync(fd);
     const real = await source.cut(['notes']);
-    const big = { path: 'checkpoint-00000000000000000001/vectors.f32', size, open: () => createReadStream(file, { highWaterMark: 1 << 20 }) };
+    const big = { path: 'checkpoint-00000000000000000001/graph.hnsw', size, open: () => createReadStream(file, { highWaterMark: 1 << 20 }) };
     const cut: ShardCut = { ...real, collections: [{ ...real.collections[0], files: [big] }] };
     const prefix = prefixOf(source.tenantId);
     const baseline = process.memoryUsage().rss;

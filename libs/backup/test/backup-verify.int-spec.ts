@@ -149,16 +149,21 @@ describe.each(storageDrivers)('verifyBackup through $name', (driver) => {
   it('vectors swapped between points, with every checksum recomputed, are caught by the searches', async () => {
     const { prefix, manifest } = await backUp();
     const docs = manifest.collections[0];
-    const vectorsFile = docs.files.find((f) => f.path.endsWith('vectors.f32'))!;
-    // Rotate the rows by one: each label now holds its neighbour's (valid, normalised) vector.
-    const vectors = await readObject(h.storage, objectKey(prefix, manifest, 'docs', vectorsFile.path));
-    const row = DIM * 4;
-    const rotated = Buffer.concat([vectors.subarray(row), vectors.subarray(0, row)]);
-    await replaceObject(prefix, manifest, 'docs', vectorsFile.path, rotated);
+    const graphFile = docs.files.find((f) => f.path.endsWith('graph.hnsw'))!;
+    // Rotate the vectors by one element (hnswlib's level-0 records: 96-byte header, then
+    // per element `size` bytes with the vector at `data`): each label now holds its
+    // neighbour's (valid, normalised) vector, the links are untouched.
+    const rotated = await readObject(h.storage, objectKey(prefix, manifest, 'docs', graphFile.path));
+    const [count, size, data, row] = [rotated.readUInt32LE(16), rotated.readUInt32LE(24), rotated.readUInt32LE(40), DIM * 4];
+    const vectorAt = (i: number) => 96 + i * size + data;
+    const first = Buffer.from(rotated.subarray(vectorAt(0), vectorAt(0) + row));
+    for (let i = 0; i < count - 1; i++) rotated.copy(rotated, vectorAt(i), vectorAt(i + 1), vectorAt(i + 1) + row);
+    first.copy(rotated, vectorAt(count - 1));
+    await replaceObject(prefix, manifest, 'docs', graphFile.path, rotated);
     // The shard's own checkpoint manifest (checked JSON) is made to agree, as a careful forger would.
     const shardManifest = JSON.parse((await readObject(h.storage, objectKey(prefix, manifest, 'docs', 'manifest.json'))).toString()) as Record<string, unknown>;
     delete shardManifest.sha256;
-    const entry = (shardManifest.files as { name: string; size: number; sha256: string }[]).find((f) => f.name === 'vectors.f32')!;
+    const entry = (shardManifest.files as { name: string; size: number; sha256: string }[]).find((f) => f.name === 'graph.hnsw')!;
     entry.sha256 = sha256(rotated);
     const body = JSON.stringify(shardManifest);
     await replaceObject(prefix, manifest, 'docs', 'manifest.json', Buffer.from(`${JSON.stringify({ ...shardManifest, sha256: sha256(body) }, null, 2)}\n`));

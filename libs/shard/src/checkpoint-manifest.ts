@@ -7,10 +7,15 @@ import { Distance } from './types';
  * checkpoint directory does not exist.
  */
 export const MANIFEST_FILE = 'manifest.json';
-export const CHECKPOINT_FORMAT = 1;
+/**
+ * Format 2 keeps the vectors once, inside graph.hnsw (read back out of it on load).
+ * Format 1 also had vectors.f32, a second copy; it still loads.
+ */
+export const CHECKPOINT_FORMAT = 2;
+export const LEGACY_CHECKPOINT_FORMAT = 1;
 
 export const CHECKPOINT_FILES = {
-  /** float32 rows by label (Cosine: normalised); free slots are zeros. */
+  /** Format 1 only: float32 rows by label (Cosine: normalised); free slots are zeros. */
   vectors: 'vectors.f32',
   /** the label map: 17 bytes per label (kind + id), kind 0 = free slot. */
   labels: 'labels.bin',
@@ -18,7 +23,7 @@ export const CHECKPOINT_FILES = {
   versions: 'versions.f64',
   /** per label: u32 byte length + UTF-8 JSON; length 0 = free slot. */
   payloads: 'payloads.bin',
-  /** hnswlib's saveIndex output: the graph, loaded as is on open. */
+  /** hnswlib's saveIndex output: the graph and each label's vector, loaded as is on open. */
   graph: 'graph.hnsw',
 } as const;
 

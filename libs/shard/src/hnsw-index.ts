@@ -1,7 +1,14 @@
 import { HierarchicalNSW, SpaceName } from 'hnswlib-node';
 import { Distance, HnswConfig } from './types';
+import { storedVector } from './vector';
 
-const SPACE_BY_DISTANCE: Record<Distance, SpaceName> = { Cosine: 'cosine', Euclid: 'l2', Dot: 'ip' };
+/**
+ * Cosine uses the inner-product space on vectors the engine has normalised itself
+ * (storedVector): hnswlib then keeps exactly the engine's float32 values, which a
+ * checkpoint reads back out of the graph file, instead of re-normalising them to
+ * slightly different bits. Queries are normalised the same way.
+ */
+const SPACE_BY_DISTANCE: Record<Distance, SpaceName> = { Cosine: 'ip', Euclid: 'l2', Dot: 'ip' };
 const RANDOM_SEED = 100;
 const MIN_CAPACITY = 1024;
 
@@ -42,6 +49,7 @@ export class HnswIndex {
     return this.graph.getCurrentCount();
   }
 
+  /** Vectors come in their stored form (storedVector: Cosine already normalised). */
   add(label: number, vector: number[]): void {
     const capacity = this.graph.getMaxElements();
     if (label >= capacity) this.graph.resizeIndex(Math.max(capacity * 2, label + 1));
@@ -68,7 +76,8 @@ export class HnswIndex {
       this.graph.setEf(ef);
       this.currentEf = ef;
     }
-    const result = filter ? this.graph.searchKnn(query, k, filter) : this.graph.searchKnn(query, k);
+    const q = this.distance === 'Cosine' ? normalized(query) : query;
+    const result = filter ? this.graph.searchKnn(q, k, filter) : this.graph.searchKnn(q, k);
     return { labels: result.neighbors, distances: result.distances };
   }
 
@@ -80,4 +89,8 @@ export class HnswIndex {
   write(file: string): Promise<boolean> {
     return this.graph.writeIndex(file);
   }
+}
+
+function normalized(query: number[]): number[] {
+  return Array.from(storedVector(query, 'Cosine'));
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { CHECKPOINT_DIR_PATTERN, CHECKPOINT_FILES, CHECKPOINT_FORMAT, CheckpointFileEntry, CheckpointManifest } from './checkpoint-manifest';
+import { CHECKPOINT_DIR_PATTERN, CHECKPOINT_FILES, CHECKPOINT_FORMAT, CheckpointFileEntry, CheckpointManifest, LEGACY_CHECKPOINT_FORMAT } from './checkpoint-manifest';
+import { readGraphFile } from './graph-file';
 import { digestFile, sha256 } from './fs-util';
 import { HnswIndex } from './hnsw-index';
 import { EMPTY_PAYLOAD, parseStoredPayload } from './payload';
@@ -34,14 +35,21 @@ export async function loadCheckpoint(
   // Vectors and versions are read straight into the arrays the table keeps: loading
   // (a restart, a restore) never holds a second copy of the largest file.
   const vectors = new Float32Array(labels * dim);
-  await readVerifiedInto(dir, entry(CHECKPOINT_FILES.vectors), new Uint8Array(vectors.buffer));
   const labelBytes = await readVerified(dir, entry(CHECKPOINT_FILES.labels));
   const versions = new Float64Array(labels);
   await readVerifiedInto(dir, entry(CHECKPOINT_FILES.versions), new Uint8Array(versions.buffer));
   const payloadBytes = await readVerified(dir, entry(CHECKPOINT_FILES.payloads));
   const graphFile = path.join(dir, CHECKPOINT_FILES.graph);
   const graphEntry = entry(CHECKPOINT_FILES.graph);
-  await verifyDigest(graphFile, graphEntry, graphEntry.verified ? await sizeOrCorrupt(graphFile, graphEntry.sha256) : await digestOrCorrupt(graphFile));
+  if (manifest.format === LEGACY_CHECKPOINT_FORMAT) {
+    await readVerifiedInto(dir, entry(CHECKPOINT_FILES.vectors), new Uint8Array(vectors.buffer));
+    await verifyDigest(graphFile, graphEntry, graphEntry.verified ? await sizeOrCorrupt(graphFile, graphEntry.sha256) : await digestOrCorrupt(graphFile));
+  } else {
+    // One pass over the graph: its digest, its structure (hnswlib must never see a
+    // malformed file) and the vectors, which a checkpoint stores only there.
+    const read = await readGraphFile(graphFile, dim, labels, vectors, !graphEntry.verified);
+    await verifyDigest(graphFile, graphEntry, { size: read.size, sha256: read.sha256 ?? graphEntry.sha256 });
+  }
   expectSize(dir, CHECKPOINT_FILES.labels, labelBytes, labels * POINT_ID_BYTES);
 
   const labelsFile = path.join(dir, CHECKPOINT_FILES.labels);
@@ -49,6 +57,7 @@ export async function loadCheckpoint(
   for (let label = 0; label < labels; label++) ids[label] = readPointId(labelBytes, label * POINT_ID_BYTES, labelsFile);
   const { payloads, lengths: payloadLengths } = readPayloads(payloadBytes, ids, path.join(dir, CHECKPOINT_FILES.payloads));
 
+  for (let label = 0; label < labels; label++) if (ids[label] === undefined) vectors.fill(0, label * dim, (label + 1) * dim);
   const table = PointTable.restore(dim, ids, payloads, payloadLengths, versions, vectors);
   if (table.size !== manifest.points_count) {
     throw new ShardError('corrupt', `${labelsFile}: holds ${table.size} points, manifest says ${manifest.points_count}`);
@@ -67,7 +76,7 @@ export async function loadCheckpoint(
 
 function assertManifestShape(manifest: CheckpointManifest, config: CollectionConfig, where: string): void {
   const ok =
-    manifest.format === CHECKPOINT_FORMAT &&
+    (manifest.format === CHECKPOINT_FORMAT || manifest.format === LEGACY_CHECKPOINT_FORMAT) &&
     typeof manifest.directory === 'string' &&
     CHECKPOINT_DIR_PATTERN.test(manifest.directory) &&
     Number.isSafeInteger(manifest.checkpoint_lsn) &&

@@ -36,7 +36,6 @@ export async function writeCheckpoint(source: CheckpointSource): Promise<Checkpo
   const write = async (name: string, chunks: Iterable<Buffer>) => {
     files.push({ name, ...(await writeFileDurably(path.join(dir, name), chunks)) });
   };
-  await write(CHECKPOINT_FILES.vectors, [bytesOf(table.vectorData.subarray(0, labels * config.size))]);
   await write(CHECKPOINT_FILES.labels, [labelMap(table)]);
   await write(CHECKPOINT_FILES.versions, [bytesOf(table.versionData())]);
   await write(CHECKPOINT_FILES.payloads, payloadChunks(table));
@@ -61,7 +60,7 @@ export async function writeCheckpoint(source: CheckpointSource): Promise<Checkpo
   return manifest;
 }
 
-function bytesOf(array: Float32Array | Float64Array): Buffer {
+function bytesOf(array: Float64Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 }
 

@@ -168,20 +168,20 @@ describe('cut and install (the data side of backups and restores)', () => {
     const cut = await cutOf(source, ['c']);
     const files = cut.collections[0].files;
     const verified = Object.fromEntries(files.filter((f) => f.sha256).map((f) => [f.path, f.sha256!]));
-    expect(Object.keys(verified).some((p) => p.endsWith('vectors.f32'))).toBe(true);
+    expect(Object.keys(verified).some((p) => p.endsWith('graph.hnsw'))).toBe(true);
     const damagedStage = async (target: Shard) => {
       const dir = await stage(target, cut, 'c');
-      const vectors = files.find((f) => f.path.endsWith('vectors.f32'))!;
-      const file = path.join(dir, ...vectors.path.split('/'));
+      const graph = files.find((f) => f.path.endsWith('graph.hnsw'))!;
+      const file = path.join(dir, ...graph.path.split('/'));
       const bytes = readFileSync(file);
-      bytes[7] ^= 0x01; // the low bits of one float: still a loadable checkpoint
+      bytes[96 + bytes.readUInt32LE(40)] ^= 0x01; // the low bits of the first vector's first float: still a loadable checkpoint
       writeFileSync(file, bytes);
       return dir;
     };
 
     const target = await newShard();
     // A digest that is not the manifest's is no voucher: the file is hashed and refused.
-    const wrong = { ...verified, [Object.keys(verified).find((p) => p.endsWith('vectors.f32'))!]: '0'.repeat(64) };
+    const wrong = { ...verified, [Object.keys(verified).find((p) => p.endsWith('graph.hnsw'))!]: '0'.repeat(64) };
     await expect(target.installCollections([{ dir: await damagedStage(target), as: 'c', verifiedDigests: wrong }], { overwrite: false })).rejects.toMatchObject({
       code: 'corrupt',
     });

@@ -1,7 +1,9 @@
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'fs';
 import { promises as fsPromises } from 'fs';
 import * as path from 'path';
+import { createHash } from 'crypto';
 import { Shard, ShardStore } from '../src';
+import { writeCheckedJson } from '../src/checked-json';
 import { HnswIndex } from '../src/hnsw-index';
 import { points, randomVectors, tempRoot } from '../test-support/fixtures';
 
@@ -69,7 +71,7 @@ describe('durability: WAL, checkpoints, restart', () => {
     const { shard, tenantId } = await freshShard();
     await writeBatches(shard, tenantId, 4);
     await shard.checkpoint();
-    expect((await shard.getCollection({ collection: 'c' })).segments_count).toBe(5);
+    expect((await shard.getCollection({ collection: 'c' })).segments_count).toBe(4);
     expect(walFiles(tenantId)).toHaveLength(1); // WAL files the checkpoint covers are gone
     await writeBatches(shard, tenantId, 2, 1000);
     await shard.deletePoints({ collection: 'c', wait: true, selector: { points: [0, 1000] } });
@@ -110,7 +112,7 @@ describe('durability: WAL, checkpoints, restart', () => {
     const { shard, tenantId } = await freshShard({ checkpointEveryBytes: 4096 });
     await writeBatches(shard, tenantId, 12);
     for (let i = 0; i < 100 && (await shard.getCollection({ collection: 'c' })).segments_count === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect((await shard.getCollection({ collection: 'c' })).segments_count).toBe(5);
+    expect((await shard.getCollection({ collection: 'c' })).segments_count).toBe(4);
     const before = await snapshot(shard);
     const reopened = await reopen(tenantId);
     expect(reopened.loadReport().c.loaded_graph).toBe(true);
@@ -208,12 +210,67 @@ describe('durability: WAL, checkpoints, restart', () => {
       return path.join(dir, checkpoint, name);
     };
 
-    it.each(['vectors.f32', 'labels.bin', 'versions.f64', 'payloads.bin', 'graph.hnsw'])('a flipped byte in %s fails the open as corrupt, naming the file', async (name) => {
+    it.each(['labels.bin', 'versions.f64', 'payloads.bin', 'graph.hnsw'])('a flipped byte in %s fails the open as corrupt, naming the file', async (name) => {
       const { tenantId, file } = damagedCopy(checkpointFile(name), (bytes) => {
         bytes[Math.floor(bytes.length / 2)] ^= 0x01;
       });
       store = new ShardStore({ rootDir: root.dir });
       await expect(store.open(tenantId)).rejects.toMatchObject({ code: 'corrupt', message: expect.stringContaining(file) });
+    });
+
+    /** The manifest rewritten to vouch for the damaged graph: only the graph's structure can give it away. */
+    const damagedGraph = async (damage: (bytes: Buffer) => void) => {
+      const { tenantId, file } = damagedCopy(checkpointFile('graph.hnsw'), damage);
+      const manifestFile = path.join(collectionDir(tenantId), 'manifest.json');
+      const { sha256: _ignored, ...manifest } = JSON.parse(readFileSync(manifestFile, 'utf8'));
+      const bytes = readFileSync(file);
+      const entry = manifest.files.find((f: { name: string }) => f.name === 'graph.hnsw');
+      Object.assign(entry, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+      await writeCheckedJson(manifestFile, manifest);
+      return { tenantId, file };
+    };
+    const level0 = (bytes: Buffer) => ({ size: bytes.readUInt32LE(24), data: bytes.readUInt32LE(40), label: bytes.readUInt32LE(32) });
+
+    it.each([
+      ['a link to an element that does not exist', (bytes: Buffer) => {
+        bytes.writeUInt16LE(1, 96); // the first element: one level-0 link...
+        bytes.writeUInt32LE(1_000_000, 100); // ...to element 1,000,000
+      }],
+      ['a link count larger than the list', (bytes: Buffer) => bytes.writeUInt16LE(1000, 96)],
+      ['a label outside the table', (bytes: Buffer) => bytes.writeUInt32LE(77, 96 + level0(bytes).label)],
+      ['the same label twice', (bytes: Buffer) => bytes.writeUInt32LE(bytes.readUInt32LE(96 + level0(bytes).label), 96 + level0(bytes).size + level0(bytes).label)],
+      ['an element count that is not the manifest\'s', (bytes: Buffer) => bytes.writeUInt32LE(29, 16)],
+      ['a truncated link section', (bytes: Buffer) => bytes.writeUInt32LE(0x7fffffff, 96 + 30 * level0(bytes).size)],
+    ])('a graph.hnsw with %s (and a manifest vouching for it) fails the open as corrupt before hnswlib reads it', async (_what, damage) => {
+      const { tenantId, file } = await damagedGraph(damage);
+      store = new ShardStore({ rootDir: root.dir });
+      await expect(store.open(tenantId)).rejects.toMatchObject({ code: 'corrupt', message: expect.stringContaining(file) });
+    });
+
+    it('a checkpoint of format 1 (vectors also in vectors.f32) still loads, its vectors from vectors.f32', async () => {
+      const tenantId = `t${++tenant}`;
+      cpSync(path.join(root.dir, pristine), path.join(root.dir, tenantId), { recursive: true });
+      const expected = await (async () => {
+        store = new ShardStore({ rootDir: root.dir });
+        const shard = await store.open(tenantId);
+        const all = await shard.retrieve({ collection: 'c', ids: Array.from({ length: 30 }, (_, i) => i), with_payload: true, with_vector: true });
+        await store.closeAll();
+        return all;
+      })();
+      // Format 1 as it was written: the same files plus vectors.f32 (labels × dim float32).
+      const manifestFile = path.join(collectionDir(tenantId), 'manifest.json');
+      const { sha256: _ignored, ...manifest } = JSON.parse(readFileSync(manifestFile, 'utf8'));
+      const vectors = Buffer.alloc(manifest.labels * DIM * 4);
+      for (const point of expected) vectors.set(Buffer.from(new Float32Array(point.vector as number[]).buffer), Number(point.id) * DIM * 4);
+      writeFileSync(path.join(collectionDir(tenantId), manifest.directory, 'vectors.f32'), vectors);
+      manifest.format = 1;
+      manifest.files.push({ name: 'vectors.f32', size: vectors.length, sha256: createHash('sha256').update(vectors).digest('hex') });
+      await writeCheckedJson(manifestFile, manifest);
+
+      store = new ShardStore({ rootDir: root.dir });
+      const shard = await store.open(tenantId);
+      expect(shard.loadReport().c.loaded_graph).toBe(true);
+      expect(await shard.retrieve({ collection: 'c', ids: Array.from({ length: 30 }, (_, i) => i), with_payload: true, with_vector: true })).toEqual(expected);
     });
 
     it.each(['manifest.json', 'config.json'])('an edited %s fails the open as corrupt', async (name) => {
