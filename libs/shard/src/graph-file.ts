@@ -1,5 +1,6 @@
 import { createHash, Hash } from 'crypto';
 import { FileHandle, open } from 'fs/promises';
+import { MIN_CAPACITY } from './hnsw-index';
 import { ShardError } from './types';
 
 /**
@@ -19,6 +20,8 @@ const READ_BYTES = 8 * 1024 * 1024;
 
 interface GraphHeader {
   offsetLevel0: number;
+  /** The capacity hnswlib allocates on load: the engine grows it by doubling. */
+  maxElements: number;
   count: number;
   sizePerElement: number;
   labelOffset: number;
@@ -64,17 +67,28 @@ export async function readGraphFile(file: string, dim: number, labels: number, v
       target.set(record.subarray(header.offsetData, header.offsetData + dim * 4), label * dim * 4);
     }
 
+    // Upper levels: hnswlib follows a link at level l into the target's own list at
+    // level l, so each target must reach that level, and the entry point the top one.
     const perLevel = 4 + header.maxM * 4;
+    const levelOf = new Uint8Array(header.count);
+    const upperLinks: number[] = []; // pairs: target element, level of the link
     for (let element = 0; element < header.count; element++) {
       const length = (await input.take(4)).readUInt32LE(0);
       if (length === 0) continue;
       const levels = length / perLevel;
       if (!Number.isInteger(levels) || levels > header.maxLevel || length > input.remaining) throw corrupt(`element ${element} has ${length} bytes of upper links`);
+      levelOf[element] = levels;
       const links = await input.take(length);
       for (let level = 0; level < levels; level++) {
-        checkLinks(links, level * perLevel, header.maxM, header.count, () => corrupt(`element ${element} has a bad link list at level ${level + 1}`));
+        const at = level * perLevel;
+        checkLinks(links, at, header.maxM, header.count, () => corrupt(`element ${element} has a bad link list at level ${level + 1}`));
+        for (let i = 0; i < links.readUInt16LE(at); i++) upperLinks.push(links.readUInt32LE(at + 4 + i * 4), level + 1);
       }
     }
+    for (let i = 0; i < upperLinks.length; i += 2) {
+      if (levelOf[upperLinks[i]] < upperLinks[i + 1]) throw corrupt(`a link at level ${upperLinks[i + 1]} names element ${upperLinks[i]}, which has no list at that level`);
+    }
+    if (header.count > 0 && levelOf[header.enterPoint] !== header.maxLevel) throw corrupt(`the entry point ${header.enterPoint} is not on the top level ${header.maxLevel}`);
     if (input.remaining !== 0) throw corrupt(`${input.remaining} stray bytes after the graph`);
     return { size, sha256: digest ? digest.digest('hex') : null };
   } finally {
@@ -132,6 +146,7 @@ function parseHeader(bytes: Buffer, dim: number, labels: number, corrupt: (why: 
   };
   const header: GraphHeader = {
     offsetLevel0: u64(0),
+    maxElements: u64(8),
     count: u64(16),
     sizePerElement: u64(24),
     labelOffset: u64(32),
@@ -145,6 +160,8 @@ function parseHeader(bytes: Buffer, dim: number, labels: number, corrupt: (why: 
   const sound =
     header.offsetLevel0 === 0 &&
     header.count === labels &&
+    header.maxElements >= labels &&
+    header.maxElements <= Math.max(2 * labels, MIN_CAPACITY) && // HnswIndex grows capacity by doubling
     header.maxM0 > 0 &&
     header.maxM0 < 65536 &&
     header.maxM > 0 &&

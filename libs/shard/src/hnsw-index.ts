@@ -10,7 +10,8 @@ import { storedVector } from './vector';
  */
 const SPACE_BY_DISTANCE: Record<Distance, SpaceName> = { Cosine: 'ip', Euclid: 'l2', Dot: 'ip' };
 const RANDOM_SEED = 100;
-const MIN_CAPACITY = 1024;
+/** The smallest capacity a graph is made with; beyond it, capacity doubles as labels are added. */
+export const MIN_CAPACITY = 1024;
 
 export interface KnnResult {
   labels: number[];

@@ -229,6 +229,18 @@ describe('durability: WAL, checkpoints, restart', () => {
       await writeCheckedJson(manifestFile, manifest);
       return { tenantId, file };
     };
+    /** Where each element's upper link lists start (after their u32 length), and one element with and one without them. */
+    const upperSection = (bytes: Buffer) => {
+      const upper: number[] = [];
+      let at = 96 + 30 * level0(bytes).size;
+      for (let element = 0; element < 30; element++) {
+        const length = bytes.readUInt32LE(at);
+        upper.push(length === 0 ? -1 : at + 4);
+        at += 4 + length;
+      }
+      expect(bytes.readInt32LE(48)).toBeGreaterThan(0); // the fixture's graph has an upper level
+      return { upper, withLevels: upper.findIndex((u) => u >= 0), withoutLevels: upper.findIndex((u) => u < 0) };
+    };
     const level0 = (bytes: Buffer) => ({ size: bytes.readUInt32LE(24), data: bytes.readUInt32LE(40), label: bytes.readUInt32LE(32) });
 
     it.each([
@@ -241,10 +253,19 @@ describe('durability: WAL, checkpoints, restart', () => {
       ['the same label twice', (bytes: Buffer) => bytes.writeUInt32LE(bytes.readUInt32LE(96 + level0(bytes).label), 96 + level0(bytes).size + level0(bytes).label)],
       ['an element count that is not the manifest\'s', (bytes: Buffer) => bytes.writeUInt32LE(29, 16)],
       ['a truncated link section', (bytes: Buffer) => bytes.writeUInt32LE(0x7fffffff, 96 + 30 * level0(bytes).size)],
+      ['a capacity far beyond its labels (hnswlib would allocate it)', (bytes: Buffer) => bytes.writeUInt32LE(1_000_000_000, 8)],
+      ['an upper-level link to an element without that level', (bytes: Buffer) => {
+        const { upper, withLevels, withoutLevels } = upperSection(bytes);
+        bytes.writeUInt16LE(1, upper[withLevels]); // its level-1 list: one link...
+        bytes.writeUInt32LE(withoutLevels, upper[withLevels] + 4); // ...to an element of level 0
+      }],
+      ['an entry point below the top level', (bytes: Buffer) => bytes.writeUInt32LE(upperSection(bytes).withoutLevels, 52)],
     ])('a graph.hnsw with %s (and a manifest vouching for it) fails the open as corrupt before hnswlib reads it', async (_what, damage) => {
       const { tenantId, file } = await damagedGraph(damage);
       store = new ShardStore({ rootDir: root.dir });
-      await expect(store.open(tenantId)).rejects.toMatchObject({ code: 'corrupt', message: expect.stringContaining(file) });
+      const error = await store.open(tenantId).catch((e: Error) => e);
+      expect(error).toMatchObject({ code: 'corrupt', message: expect.stringContaining(file) });
+      expect((error as Error).message).not.toContain('hnswlib cannot load it');
     });
 
     it('a checkpoint of format 1 (vectors also in vectors.f32) still loads, its vectors from vectors.f32', async () => {
