@@ -2,7 +2,8 @@
 # Brings a checkout to a runnable, testable state. Idempotent and quiet when there
 # is nothing to do; prints one line per action taken and a clear error on failure.
 #
-#   a. npm ci                 when node_modules is missing or package-lock.json changed
+#   a. npm ci                 when node_modules is missing or package-lock.json changed;
+#                             the native graph (libs/shard/native) rebuilt when its sources changed
 #   b. PostgreSQL             answers on DATABASE_URL's host:port; a local one is started
 #                             (and installed from Debian's packages if missing)
 #   c. Redis                  same, for REDIS_URL
@@ -125,6 +126,20 @@ step_install() {
   fi
   say "installing npm packages (npm ci)..."
   run_quiet "npm ci" npm ci --no-audit --no-fund
+  echo "$want" >"$stamp"
+}
+
+# The shard engine's native graph (libs/shard/native): npm ci builds it; this rebuilds
+# it when its sources changed since (a pull without a lock-file change).
+step_native() {
+  STEP="native build"
+  local stamp=.setup-stamp-native want
+  want="$(hash_files libs/shard/native/binding.gyp libs/shard/native/src/*.cc libs/shard/native/package.json)"
+  if [[ -f libs/shard/native/build/Release/vector_graph.node && -f "$stamp" && "$(<"$stamp")" == "$want" ]]; then
+    return 0
+  fi
+  say "building the native graph (npm rebuild hivehub-vector-graph)..."
+  run_quiet "npm rebuild" npm rebuild hivehub-vector-graph
   echo "$want" >"$stamp"
 }
 
@@ -280,7 +295,7 @@ step_build() {
   echo "$want" >dist/.build-stamp
 }
 
-skip INSTALL || step_install
+skip INSTALL || { step_install && step_native; }
 command -v node >/dev/null || die "node is not on PATH"
 if ! skip SERVICES; then
   skip POSTGRES || ensure_postgres

@@ -11,7 +11,7 @@ import { collectionDigests, fetchBackup, readManifest, writeBackup } from '@hive
 import { type Shard, ShardStore } from '@hivehub/shard';
 import { FsObjectStorage, type ObjectStorage, S3ObjectStorage } from '@hivehub/storage';
 import { startS3rver } from '../../test/support/s3rver';
-import { readGraphFile } from '../../libs/shard/src/graph-file';
+import { HnswIndex } from '../../libs/shard/src/hnsw-index';
 import { peakAbove } from './memory';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -122,8 +122,10 @@ async function plainDownloadAndLoad(storage: ObjectStorage, prefix: string, dir:
 /** What a logical restore pays: the HNSW graph built again from the stored vectors. */
 async function rebuildSeconds(o: Options, shardDir: string): Promise<number> {
   const manifest = JSON.parse(readFileSync(path.join(shardDir, 'manifest.json'), 'utf8'));
-  const vectors = new Float32Array(manifest.labels * o.dim);
-  await readGraphFile(path.join(shardDir, manifest.directory, 'graph.hnsw'), o.dim, manifest.labels, vectors, false);
+  // The stored vectors, as a logical dump would hold them (they live in the graph file).
+  const stored = await HnswIndex.load(path.join(shardDir, manifest.directory, 'graph.hnsw'), o.dim, 'Cosine');
+  const vectors = new Float32Array(o.n * o.dim);
+  for (let i = 0; i < o.n; i++) vectors.set(stored.vectorAt(i), i * o.dim);
   const start = performance.now();
   const graph = new HierarchicalNSW('cosine', o.dim);
   graph.initIndex(o.n, 16, 100, 100);

@@ -55,6 +55,21 @@ function ratio(name: string, num: number | undefined, den: number | undefined, h
   return { name, value, target: shown, pass, how };
 }
 
+interface MemoryDetails {
+  rssBefore?: number;
+  rssAtHalf?: number;
+  pointsAtHalf?: number;
+  rssAfterLoad?: number;
+  rssAfterSearch?: number;
+  points?: number;
+}
+
+/** Worker RSS added per point over the second half of the load (runners/http.ts). */
+function marginalBytesPerPoint(h: MemoryDetails): number | undefined {
+  if (h.rssAtHalf === undefined || h.rssAfterLoad === undefined || !h.points || !h.pointsAtHalf) return undefined;
+  return (h.rssAfterLoad - h.rssAtHalf) / (h.points - h.pointsAtHalf);
+}
+
 export function computeRatios(systems: SystemResult[]): Ratio[] {
   const hnsw = ok(systems, 'hnswlib');
   const shard = ok(systems, 'shard');
@@ -63,9 +78,11 @@ export function computeRatios(systems: SystemResult[]): Ratio[] {
   const shardQps = chosen(shard)?.qps['1'];
   const http8 = chosen(http)?.qps['8'];
   const lanceBest = chosen(lance) ? Math.max(...Object.values(chosen(lance)!.qps)) : undefined;
-  const h = http?.details as { rssBefore?: number; rssAfterLoad?: number } | undefined;
+  const h = http?.details as MemoryDetails | undefined;
   const rssDelta = h?.rssBefore !== undefined && h.rssAfterLoad !== undefined ? h.rssAfterLoad - h.rssBefore : undefined;
   const indexBytes = (hnsw?.details as { indexFileBytes?: number } | undefined)?.indexFileBytes;
+  const perPoint = h ? marginalBytesPerPoint(h) : undefined;
+  const indexPerPoint = indexBytes === undefined || !h?.points ? undefined : indexBytes / h.points;
   const h2h = (shard?.details as { headToHead?: { shardEf: number; hnswlibEf: number; shardQps: number; hnswlibQps: number } } | undefined)?.headToHead;
   const reload = (shard?.details as { reloadSeconds?: number } | undefined)?.reloadSeconds;
   return [
@@ -75,7 +92,8 @@ export function computeRatios(systems: SystemResult[]): Ratio[] {
     ratio('http 8 clients / in-process engine', http8, shardQps, 'HTTP QPS with 8 outstanding requests / shard in-process QPS', { min: 0.5 }),
     ratio('http 1 client / in-process engine', chosen(http)?.qps['1'], shardQps, 'HTTP QPS with 1 request at a time / shard in-process QPS (information)'),
     ratio('http 8 clients / LanceDB', http8, lanceBest, 'HTTP QPS with 8 clients / LanceDB QPS (the better of its 1- and 8-client runs)', { min: 3 }),
-    ratio('worker RSS growth / (vectors + graph)', rssDelta, indexBytes, 'worker VmRSS after load minus before / size of the hnswlib index file written from the same vectors (the file holds the vectors and the graph)', { max: 1.3 }),
+    ratio('worker memory per million vectors / (vectors + graph)', perPoint, indexPerPoint, 'worker VmRSS added per point over the second half of the load / bytes per point of the hnswlib index file written from the same vectors (the file holds the vectors and the graph)', { max: 1.3 }),
+    ratio('worker RSS growth from empty / (vectors + graph)', rssDelta, indexBytes, 'worker VmRSS after load minus before, fixed costs included (V8 heap growing to its working size) / size of the hnswlib index file (information)'),
     ratio('restart load speed-up over rebuild', hnsw?.buildSeconds, reload, 'hnswlib-node build time from the vectors / shard reopen-to-first-answer time', { min: 20 }),
   ];
 }
@@ -145,11 +163,12 @@ export function renderReport(r: Report): string {
   const hnsw = ok(r.systems, 'hnswlib');
   out.push('');
   if (http) {
-    const h = http.details as { rssBefore?: number; rssAfterLoad?: number; rssAfterSearch?: number };
+    const h = http.details as MemoryDetails;
     const delta = h.rssAfterLoad !== undefined && h.rssBefore !== undefined ? h.rssAfterLoad - h.rssBefore : undefined;
+    const perPoint = marginalBytesPerPoint(h);
     const nd = (http.details as { nodeDirect?: { ef: number; recall: number; qps: Record<string, number> } }).nodeDirect;
     if (nd) out.push(`http split: the same searches sent straight to the worker's internal route (no api hop) at hnsw_ef=${nd.ef}: ${fmt(nd.qps['1'])} QPS with 1 client, ${fmt(nd.qps['8'])} with 8 (recall ${nd.recall.toFixed(3)})`);
-    out.push(`memory (f): worker VmRSS ${mib(h.rssBefore)} before load, ${mib(h.rssAfterLoad)} after, ${mib(h.rssAfterSearch)} after the searches; growth ${delta === undefined ? '–' : `${mib((delta / d.n) * 1e6)} per million vectors`}`);
+    out.push(`memory (f): worker VmRSS ${mib(h.rssBefore)} before load, ${mib(h.rssAtHalf)} at ${fmt(h.pointsAtHalf ?? 0)} points, ${mib(h.rssAfterLoad)} after, ${mib(h.rssAfterSearch)} after the searches; per million vectors: ${perPoint === undefined ? '–' : mib(perPoint * 1e6)} over the second half (marginal), ${delta === undefined ? '–' : mib((delta / d.n) * 1e6)} from empty (fixed costs spread over the points)`);
   }
   if (hnsw) {
     const x = hnsw.details as { indexFileBytes: number; rawVectorBytes: number };

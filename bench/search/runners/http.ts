@@ -46,13 +46,23 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
     const batch = batchSize(dim);
     ctx.log(`  upserting ${n} points, batches of ${batch}, wait=true...`);
     const started = performance.now();
+    // RSS is also read once half the points are in: the second half's growth is the
+    // node's memory per added vector, without the fixed costs of its first writes
+    // (the V8 heap growing to its working size, buffers of its first requests).
+    let rssAtHalf: number | undefined;
+    let pointsAtHalf = 0;
     for (let i = 0; i < n; i += batch) {
+      if (rssAtHalf === undefined && i >= n / 2) {
+        await settle(2000);
+        rssAtHalf = rssBytes(workerPid);
+        pointsAtHalf = i;
+      }
       const points = [];
       for (let id = i; id < Math.min(n, i + batch); id++) points.push({ id, vector: row(ctx.data.vectors, dim, id) });
       const res = await stack.http.send('PUT', `/collections/${COLLECTION}/points?wait=true`, { points }, headers);
       if (res.status !== 200) throw new Error(`upsert at ${i} answered ${res.status}: ${res.text.slice(0, 500)}`);
     }
-    const buildSeconds = seconds(started);
+    const buildSeconds = seconds(started) - (rssAtHalf === undefined ? 0 : 2);
     ctx.log(`  upserted in ${buildSeconds.toFixed(1)} s`);
     await settle(2000);
     const rssAfterLoad = rssBytes(workerPid);
@@ -93,14 +103,14 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
     node.close();
     const nodeDirect = { ef, recall: direct.chosen.recall, qps: direct.chosen.qps };
     const mb = (b?: number) => (b === undefined ? '?' : (b / 2 ** 20).toFixed(0));
-    ctx.log(`  worker RSS: ${mb(rssBefore)} MB before load, ${mb(rssAfterLoad)} MB after, ${mb(rssAfterSearch)} MB after the searches`);
+    ctx.log(`  worker RSS: ${mb(rssBefore)} MB before load, ${mb(rssAtHalf)} MB at ${pointsAtHalf} points, ${mb(rssAfterLoad)} MB after, ${mb(rssAfterSearch)} MB after the searches`);
     return {
       name: 'http',
       status: 'ok',
       setup: `api -> worker node -> libs/shard over HTTP/1.1 keep-alive (node:http client in the benchmark process, sharing the 2 cores); Qdrant routes, upsert batches of ${batch} with wait=true`,
       buildSeconds,
       sweep: result,
-      details: { rssBefore, rssAfterLoad, rssAfterSearch, upsertBatch: batch, nodeDirect },
+      details: { rssBefore, rssAtHalf, pointsAtHalf, rssAfterLoad, rssAfterSearch, points: n, upsertBatch: batch, nodeDirect },
     };
   } finally {
     stack.http.close();

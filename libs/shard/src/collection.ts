@@ -160,12 +160,12 @@ export class Collection {
 
   retrieve(request: unknown): RetrievedPoint[] {
     this.assertReadable();
-    return retrieve(this.table, request);
+    return retrieve(this, request);
   }
 
   scroll(request: unknown): ScrollResult {
     this.assertReadable();
-    return scroll(this.table, request);
+    return scroll(this, request);
   }
 
   count(request: unknown): { count: number } {

@@ -1,44 +1,26 @@
+import { HnswIndex } from './hnsw-index';
 import { PointTable } from './point-table';
-import { Distance } from './types';
-import { storedVector } from './vector';
 
 export interface ScoredLabels {
-  labels: number[];
-  scores: number[];
+  labels: ArrayLike<number>;
+  scores: ArrayLike<number>;
 }
 
 /**
- * Brute-force top-k over `candidates` (all live labels when null), best first.
- * Internally "higher is better": similarity for Cosine/Dot, minus squared L2 for
- * Euclid; scores come back in Qdrant's form.
+ * Brute-force top-k over `candidates` (all live labels when null), best first, Qdrant
+ * scores. The distances come from the graph's own stored vectors and distance function
+ * (hnswlib's SIMD code, one native call); the top-k is kept here with ties resolved
+ * towards the lower label.
  */
-export function exactTopK(
-  table: PointTable,
-  distance: Distance,
-  query: number[],
-  k: number,
-  candidates: Iterable<number> | null,
-): ScoredLabels {
-  const q = storedVector(query, distance);
-  const dim = table.dim;
-  const data = table.vectorData;
+export function exactTopK(table: PointTable, index: HnswIndex, query: number[], k: number, candidates: number[] | null): ScoredLabels {
+  const labels = Uint32Array.from(candidates ?? table.liveLabels());
+  const distances = new Float32Array(labels.length);
+  index.distances(query, labels, distances);
   const heap = new MinHeap(k);
-  const euclid = distance === 'Euclid';
-  for (const label of candidates ?? table.liveLabels()) {
-    const base = label * dim;
-    let acc = 0;
-    if (euclid) {
-      for (let i = 0; i < dim; i++) {
-        const d = q[i] - data[base + i];
-        acc -= d * d;
-      }
-    } else {
-      for (let i = 0; i < dim; i++) acc += q[i] * data[base + i];
-    }
-    heap.offer(acc, label);
-  }
-  const { keys, labels } = heap.drainBestFirst();
-  return { labels, scores: euclid ? keys.map((key) => Math.sqrt(-key)) : keys };
+  // "Higher is better" keys: minus the distance, whatever the space.
+  for (let i = 0; i < labels.length; i++) heap.offer(-distances[i], labels[i]);
+  const best = heap.drainBestFirst();
+  return { labels: best.labels, scores: best.keys.map((key) => index.scoreOf(-key)) };
 }
 
 /** Keeps the `capacity` largest keys seen; ties keep the earlier (lower) label. */

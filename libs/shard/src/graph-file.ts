@@ -5,9 +5,8 @@ import { ShardError } from './types';
 
 /**
  * Reads a checkpoint's graph.hnsw (hnswlib's saveIndex format) in one pass that
- * hashes it, proves its structure sound and copies each label's vector out of it,
- * so a checkpoint stores the vectors once (inside the graph) and hnswlib is only
- * handed a file it cannot crash on.
+ * hashes it and proves its structure sound, so hnswlib is only handed a file it
+ * cannot crash on (nor over-allocate for).
  *
  * Layout (hnswalg.h, little-endian): a 96-byte header; then `count` level-0 records
  * of `sizePerElement` bytes (u32 link header (low 16 bits: link count, byte 2: deleted
@@ -39,10 +38,10 @@ export interface GraphFileRead {
 }
 
 /**
- * Fills `vectors` (labels × dim float32) from the graph and checks every label below
- * `labels` appears exactly once. `hash: false` skips hashing (already verified).
+ * Checks the graph holds `labels` labels of dimension `dim`, each exactly once, with
+ * sound links. `hash: false` skips hashing (already verified).
  */
-export async function readGraphFile(file: string, dim: number, labels: number, vectors: Float32Array, hash: boolean): Promise<GraphFileRead> {
+export async function readGraphFile(file: string, dim: number, labels: number, hash: boolean): Promise<GraphFileRead> {
   const corrupt = (why: string) => new ShardError('corrupt', `${file}: ${why}`);
   const digest = hash ? createHash('sha256') : null;
   let handle: FileHandle;
@@ -56,7 +55,6 @@ export async function readGraphFile(file: string, dim: number, labels: number, v
     const input = new ChunkReader(handle, size, digest, corrupt);
     const header = parseHeader(await input.take(HEADER_BYTES), dim, labels, corrupt);
     const seen = new Uint8Array(labels);
-    const target = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
     for (let element = 0; element < header.count; element++) {
       const record = await input.take(header.sizePerElement);
       checkLinks(record, 0, header.maxM0, header.count, () => corrupt(`element ${element} has a bad level-0 link list`));
@@ -64,7 +62,6 @@ export async function readGraphFile(file: string, dim: number, labels: number, v
       const label = record.readUInt32LE(header.labelOffset);
       if (high !== 0 || label >= labels || seen[label] === 1) throw corrupt(`element ${element} has label ${high * 2 ** 32 + label}, not a new label below ${labels}`);
       seen[label] = 1;
-      target.set(record.subarray(header.offsetData, header.offsetData + dim * 4), label * dim * 4);
     }
 
     // Upper levels: hnswlib follows a link at level l into the target's own list at

@@ -1,13 +1,19 @@
 import { compileFilter } from './filter';
+import { HnswIndex } from './hnsw-index';
 import { parseWithPayload, selectPayload } from './payload';
 import { comparePointIds } from './point-id';
 import { PointTable } from './point-table';
 import { asObject, booleanOr, parseIdList, parseScrollRequest } from './read-requests';
 import { RetrievedPoint, ScrollResult, WithPayload } from './types';
 
-/** retrieve, scroll and count: reads by id or payload, never touching the graph. */
+/** retrieve, scroll and count: reads by id or payload; the graph is only asked for stored vectors. */
+export interface PointsView {
+  readonly table: PointTable;
+  readonly index: HnswIndex;
+}
 
-export function retrieve(table: PointTable, raw: unknown): RetrievedPoint[] {
+export function retrieve(view: PointsView, raw: unknown): RetrievedPoint[] {
+  const { table } = view;
   const request = asObject(raw, 'retrieve request');
   const ids = parseIdList(request.ids, 'ids');
   const withPayload = parseWithPayload(request.with_payload, true);
@@ -18,13 +24,14 @@ export function retrieve(table: PointTable, raw: unknown): RetrievedPoint[] {
     const label = table.labelOf(id);
     if (label === undefined || seen.has(label)) continue;
     seen.add(label);
-    points.push(retrievedPoint(table, label, withPayload, withVector));
+    points.push(retrievedPoint(view, label, withPayload, withVector));
   }
   return points;
 }
 
 /** Pages through points in id order (integers, then UUIDs); `offset` is inclusive. */
-export function scroll(table: PointTable, raw: unknown): ScrollResult {
+export function scroll(view: PointsView, raw: unknown): ScrollResult {
+  const { table } = view;
   const request = parseScrollRequest(raw);
   const ids = table.sortedIds();
   const start = request.offset === null ? 0 : lowerBound(ids, request.offset);
@@ -34,7 +41,7 @@ export function scroll(table: PointTable, raw: unknown): ScrollResult {
     const label = table.labelOf(id)!;
     if (request.predicate && !request.predicate(id, table.payloadAt(label))) continue;
     if (points.length === request.limit) return { points, next_page_offset: id };
-    points.push(retrievedPoint(table, label, request.withPayload, request.withVector));
+    points.push(retrievedPoint(view, label, request.withPayload, request.withVector));
   }
   return { points, next_page_offset: null };
 }
@@ -48,10 +55,10 @@ export function count(table: PointTable, raw: unknown): { count: number } {
   return { count: matching };
 }
 
-function retrievedPoint(table: PointTable, label: number, withPayload: WithPayload, withVector: boolean): RetrievedPoint {
+function retrievedPoint({ table, index }: PointsView, label: number, withPayload: WithPayload, withVector: boolean): RetrievedPoint {
   const point: RetrievedPoint = { id: table.idAt(label)! };
   if (withPayload !== false) point.payload = selectPayload(table.payloadAt(label), withPayload);
-  if (withVector) point.vector = Array.from(table.vectorAt(label));
+  if (withVector) point.vector = Array.from(index.vectorAt(label));
   return point;
 }
 

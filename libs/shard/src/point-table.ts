@@ -8,7 +8,7 @@ import { Payload, PointId } from './types';
  * - every label below `highWater` is either live (has an id) or in `freeLabels`;
  * - a free label is marked deleted in the HNSW index and is reused before the
  *   high-water mark grows, so slots do not leak under churn;
- * - vectors are stored as the index stores them (Cosine: normalised);
+ * - vectors live in the HNSW index only (HnswIndex.vectorAt);
  * - `payloadBytesTotal` is the sum of `payloadBytesByLabel` over live labels (free
  *   labels hold 0), maintained on every set/delete so `storedBytes` is O(1).
  */
@@ -20,7 +20,6 @@ export class PointTable {
   private payloadBytesByLabel: number[] = [];
   private payloadBytesTotal = 0;
   private versionByLabel: Float64Array;
-  private vectors: Float32Array;
   private freeLabels: number[] = [];
   private nextLabel = 0;
   private sortedIdsCache: PointId[] | null = null;
@@ -30,29 +29,19 @@ export class PointTable {
     initialCapacity = 1024,
   ) {
     this.versionByLabel = new Float64Array(initialCapacity);
-    this.vectors = new Float32Array(initialCapacity * dim);
   }
 
   /**
    * Rebuilds a table from checkpoint arrays (lengths already checked against the
-   * manifest). `versions` and `vectors` are adopted, not copied: a big collection
-   * loads without a transient second copy; the next new point grows them.
+   * manifest). `versions` is adopted, not copied; the next new point grows it.
    */
-  static restore(
-    dim: number,
-    ids: (PointId | undefined)[],
-    payloads: Payload[],
-    payloadBytes: number[],
-    versions: Float64Array,
-    vectors: Float32Array,
-  ): PointTable {
+  static restore(dim: number, ids: (PointId | undefined)[], payloads: Payload[], payloadBytes: number[], versions: Float64Array): PointTable {
     const table = new PointTable(dim, 0);
     table.nextLabel = ids.length;
     table.idByLabel = ids;
     table.payloadByLabel = payloads;
     table.payloadBytesByLabel = payloadBytes;
     table.versionByLabel = versions;
-    table.vectors = vectors;
     for (let label = ids.length - 1; label >= 0; label--) {
       const id = ids[label];
       if (id === undefined) {
@@ -104,15 +93,6 @@ export class PointTable {
     return this.versionByLabel[label];
   }
 
-  /** A view onto the stored vector; copy it before handing it out. */
-  vectorAt(label: number): Float32Array {
-    return this.vectors.subarray(label * this.dim, (label + 1) * this.dim);
-  }
-
-  get vectorData(): Float32Array {
-    return this.vectors;
-  }
-
   /**
    * Picks the label for a new id: a free one (the index must un-delete it) or the
    * next unused one (the index must add it). Does not record the id yet.
@@ -122,7 +102,7 @@ export class PointTable {
     return { label: reused ? this.freeLabels[this.freeLabels.length - 1] : this.nextLabel, reused };
   }
 
-  set(id: PointId, label: number, vector: Float32Array, payload: Payload, payloadBytes: number, version: number): void {
+  set(id: PointId, label: number, payload: Payload, payloadBytes: number, version: number): void {
     if (!this.labelById.has(id)) {
       if (label === this.nextLabel) {
         this.ensureCapacity(label + 1);
@@ -136,7 +116,6 @@ export class PointTable {
       this.idByLabel[label] = id;
       this.sortedIdsCache = null;
     }
-    this.vectors.set(vector, label * this.dim);
     this.payloadByLabel[label] = payload;
     this.payloadBytesTotal += payloadBytes - (this.payloadBytesByLabel[label] ?? 0);
     this.payloadBytesByLabel[label] = payloadBytes;
@@ -153,7 +132,6 @@ export class PointTable {
     this.payloadBytesTotal -= this.payloadBytesByLabel[label] ?? 0;
     this.payloadBytesByLabel[label] = 0;
     this.versionByLabel[label] = 0;
-    this.vectors.fill(0, label * this.dim, (label + 1) * this.dim);
     this.freeLabels.push(label);
     this.sortedIdsCache = null;
     return label;
@@ -181,8 +159,5 @@ export class PointTable {
     const versions = new Float64Array(capacity);
     versions.set(this.versionByLabel);
     this.versionByLabel = versions;
-    const vectors = new Float32Array(capacity * this.dim);
-    vectors.set(this.vectors);
-    this.vectors = vectors;
   }
 }

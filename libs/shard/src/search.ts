@@ -39,11 +39,11 @@ export function search(view: ReadView, raw: unknown): ScoredPoint[] {
 }
 
 function plainSearch(view: ReadView, request: ParsedSearch, k: number): ScoredLabels {
-  const { table, config } = view;
-  if (request.exact) return exactTopK(table, config.distance, request.vector, k, null);
+  const { table } = view;
+  if (request.exact) return exactTopK(table, view.index, request.vector, k, null);
   const want = Math.min(k, table.size);
   const found = graphSearch(view, request.vector, want, Math.max(request.ef, want));
-  return found.labels.length < want ? exactTopK(table, config.distance, request.vector, k, null) : found;
+  return found.labels.length < want ? exactTopK(table, view.index, request.vector, k, null) : found;
 }
 
 function filteredSearch(view: ReadView, request: ParsedSearch, k: number): ScoredLabels {
@@ -55,19 +55,19 @@ function filteredSearch(view: ReadView, request: ParsedSearch, k: number): Score
   }
   if (matches.length === 0) return { labels: [], scores: [] };
   const small = matches.length <= Math.max(SEARCH_TUNING.minExactMatches, SEARCH_TUNING.exactSearchBudget / config.size);
-  if (request.exact || small) return exactTopK(table, config.distance, request.vector, k, matches);
+  if (request.exact || small) return exactTopK(table, view.index, request.vector, k, matches);
 
   const allowed = new Uint8Array(table.highWater);
   for (const label of matches) allowed[label] = 1;
   const want = Math.min(k, matches.length);
   const base = Math.max(request.ef, want);
   const ef = Math.min(Math.ceil((base * table.size) / matches.length), Math.max(base, SEARCH_TUNING.maxFilteredEf));
-  const found = graphSearch(view, request.vector, want, ef, (label) => allowed[label] === 1);
-  return found.labels.length < want ? exactTopK(table, config.distance, request.vector, k, matches) : found;
+  const found = graphSearch(view, request.vector, want, ef, allowed);
+  return found.labels.length < want ? exactTopK(table, view.index, request.vector, k, matches) : found;
 }
 
-function graphSearch(view: ReadView, query: number[], k: number, ef: number, filter?: (label: number) => boolean): ScoredLabels {
-  const { labels, distances } = view.index.search(query, k, ef, filter);
+function graphSearch(view: ReadView, query: number[], k: number, ef: number, allowed?: Uint8Array): ScoredLabels {
+  const { labels, distances } = view.index.search(query, k, ef, allowed);
   const scores = new Array<number>(distances.length);
   for (let i = 0; i < distances.length; i++) scores[i] = view.index.scoreOf(distances[i]);
   return { labels, scores };
@@ -86,7 +86,7 @@ function toScoredPoints(view: ReadView, found: ScoredLabels, request: ParsedSear
     if (id === undefined) continue; // never serve a deleted slot, whatever the graph says
     const point: ScoredPoint = { id, version: table.versionAt(label), score };
     if (request.withPayload !== false) point.payload = selectPayload(table.payloadAt(label), request.withPayload);
-    if (request.withVector) point.vector = Array.from(table.vectorAt(label));
+    if (request.withVector) point.vector = Array.from(view.index.vectorAt(label));
     points.push(point);
   }
   return points;

@@ -32,24 +32,23 @@ export async function loadCheckpoint(
   };
   const labels = manifest.labels;
   const dim = config.size;
-  // Vectors and versions are read straight into the arrays the table keeps: loading
-  // (a restart, a restore) never holds a second copy of the largest file.
-  const vectors = new Float32Array(labels * dim);
   const labelBytes = await readVerified(dir, entry(CHECKPOINT_FILES.labels));
+  // Versions are read straight into the array the table keeps (no transient copy).
   const versions = new Float64Array(labels);
   await readVerifiedInto(dir, entry(CHECKPOINT_FILES.versions), new Uint8Array(versions.buffer));
   const payloadBytes = await readVerified(dir, entry(CHECKPOINT_FILES.payloads));
+  if (manifest.format === LEGACY_CHECKPOINT_FORMAT) {
+    // Format 1 kept the vectors a second time: still checked, no longer used (the graph has them).
+    const vectorsFile = path.join(dir, CHECKPOINT_FILES.vectors);
+    const vectorsEntry = entry(CHECKPOINT_FILES.vectors);
+    await verifyDigest(vectorsFile, vectorsEntry, vectorsEntry.verified ? await sizeOrCorrupt(vectorsFile, vectorsEntry.sha256) : await digestOrCorrupt(vectorsFile));
+  }
+  // One pass over the graph before hnswlib reads it: its digest and its structure
+  // (hnswlib would crash on, or over-allocate for, a malformed file).
   const graphFile = path.join(dir, CHECKPOINT_FILES.graph);
   const graphEntry = entry(CHECKPOINT_FILES.graph);
-  if (manifest.format === LEGACY_CHECKPOINT_FORMAT) {
-    await readVerifiedInto(dir, entry(CHECKPOINT_FILES.vectors), new Uint8Array(vectors.buffer));
-    await verifyDigest(graphFile, graphEntry, graphEntry.verified ? await sizeOrCorrupt(graphFile, graphEntry.sha256) : await digestOrCorrupt(graphFile));
-  } else {
-    // One pass over the graph: its digest, its structure (hnswlib must never see a
-    // malformed file) and the vectors, which a checkpoint stores only there.
-    const read = await readGraphFile(graphFile, dim, labels, vectors, !graphEntry.verified);
-    await verifyDigest(graphFile, graphEntry, { size: read.size, sha256: read.sha256 ?? graphEntry.sha256 });
-  }
+  const graphRead = await readGraphFile(graphFile, dim, labels, !graphEntry.verified);
+  await verifyDigest(graphFile, graphEntry, { size: graphRead.size, sha256: graphRead.sha256 ?? graphEntry.sha256 });
   expectSize(dir, CHECKPOINT_FILES.labels, labelBytes, labels * POINT_ID_BYTES);
 
   const labelsFile = path.join(dir, CHECKPOINT_FILES.labels);
@@ -57,8 +56,7 @@ export async function loadCheckpoint(
   for (let label = 0; label < labels; label++) ids[label] = readPointId(labelBytes, label * POINT_ID_BYTES, labelsFile);
   const { payloads, lengths: payloadLengths } = readPayloads(payloadBytes, ids, path.join(dir, CHECKPOINT_FILES.payloads));
 
-  for (let label = 0; label < labels; label++) if (ids[label] === undefined) vectors.fill(0, label * dim, (label + 1) * dim);
-  const table = PointTable.restore(dim, ids, payloads, payloadLengths, versions, vectors);
+  const table = PointTable.restore(dim, ids, payloads, payloadLengths, versions);
   if (table.size !== manifest.points_count) {
     throw new ShardError('corrupt', `${labelsFile}: holds ${table.size} points, manifest says ${manifest.points_count}`);
   }

@@ -60,13 +60,13 @@ export function applyUpsert(table: PointTable, index: HnswIndex, body: UpsertBod
     const existing = table.labelOf(id);
     if (existing !== undefined) {
       // A payload-only change keeps the vector: skip hnswlib's costly neighbourhood repair.
-      if (!sameVector(table.vectorAt(existing), vector)) index.replace(existing, Array.from(vector));
-      table.set(id, existing, vector, body.payloads[i], body.payloadBytes[i], lsn);
+      if (!sameVector(index.vectorAt(existing), vector)) index.replace(existing, vector);
+      table.set(id, existing, body.payloads[i], body.payloadBytes[i], lsn);
     } else {
       const { label, reused } = table.nextFreeLabel();
-      if (reused) index.reuse(label, Array.from(vector));
-      else index.add(label, Array.from(vector));
-      table.set(id, label, vector, body.payloads[i], body.payloadBytes[i], lsn);
+      if (reused) index.reuse(label, vector);
+      else index.add(label, vector);
+      table.set(id, label, body.payloads[i], body.payloadBytes[i], lsn);
       added++;
     }
   }

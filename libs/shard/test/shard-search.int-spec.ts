@@ -106,12 +106,12 @@ describe('search', () => {
       await check({ must: [{ key: 'bucket', match: { value: 7 } }] }, (i) => i % 100 === 7, 10, 1);
     });
 
-    it('through the graph (filter callback, raised ef) keeps returning limit results with good recall', async () => {
+    it('through the graph (label bitmap, raised ef) keeps returning limit results with good recall', async () => {
       SEARCH_TUNING.minExactMatches = 0;
       SEARCH_TUNING.exactSearchBudget = 0;
       const graphSearch = jest.spyOn(HnswIndex.prototype, 'search');
       await check({ must: [{ key: 'bucket', range: { lt: 50 } }] }, (i) => i % 100 < 50, 10, 0.9);
-      expect(graphSearch).toHaveBeenCalledWith(expect.any(Array), 10, expect.any(Number), expect.any(Function));
+      expect(graphSearch).toHaveBeenCalledWith(expect.any(Array), 10, expect.any(Number), expect.any(Uint8Array));
       expect(graphSearch.mock.calls[0][2]).toBeGreaterThan(64); // ef raised for a filter matching half the points
       graphSearch.mockRestore();
       await check({ must: [{ key: 'bucket', match: { any: [1, 2] } }] }, (i) => i % 100 === 1 || i % 100 === 2, 10, 0.9);

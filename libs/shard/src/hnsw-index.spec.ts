@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import { HnswIndex } from './hnsw-index';
+import { storedVector } from './vector';
+
+/** The native graph (libs/shard/native) as the engine uses it. */
+describe('HnswIndex (hivehub-vector-graph)', () => {
+  const hnsw = { m: 16, ef_construct: 100, ef: 64 };
+  const vector = (seed: number) => storedVector(Array.from({ length: 8 }, (_, i) => Math.sin(seed * 7 + i)), 'Cosine');
+
+  it('holds the exact float32 values it was given, and finds them', () => {
+    const index = HnswIndex.create(8, 'Cosine', hnsw, 10);
+    for (let label = 0; label < 50; label++) index.add(label, vector(label)); // grows past its capacity
+    expect(index.labelCount).toBe(50);
+    expect(index.vectorAt(17)).toEqual(vector(17));
+    const { labels, distances } = index.search(Array.from(vector(17)), 3, 64);
+    expect(labels[0]).toBe(17);
+    expect(index.scoreOf(distances[0])).toBeCloseTo(1, 5);
+    const allowed = new Uint8Array(50);
+    allowed[3] = 1;
+    allowed[40] = 1;
+    expect([...index.search(Array.from(vector(17)), 5, 64, allowed).labels].sort((a, b) => a - b)).toEqual([3, 40]);
+    const out = new Float32Array(2);
+    index.distances(Array.from(vector(17)), Uint32Array.of(17, 999), out);
+    expect(out[0]).toBeCloseTo(0, 5);
+    expect(out[1]).toBeNaN();
+  });
+
+  it("turns hnswlib's C++ errors into exceptions instead of ending the process", () => {
+    const index = HnswIndex.create(8, 'Euclid', hnsw, 10);
+    expect(() => index.remove(5)).toThrow('Label not found');
+    expect(() => index.vectorAt(5)).toThrow('no label 5');
+    expect(() => index.add(0, new Float32Array(3))).toThrow('wrong dimension');
+  });
+
+  it('writes and reads its file off the JS thread', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hnsw-index-'));
+    try {
+      const index = HnswIndex.create(8, 'Dot', hnsw, 10);
+      for (let label = 0; label < 20; label++) index.add(label, vector(label));
+      index.remove(4);
+      await index.write(path.join(dir, 'graph.hnsw'));
+      const loaded = await HnswIndex.load(path.join(dir, 'graph.hnsw'), 8, 'Dot');
+      expect(loaded.labelCount).toBe(20);
+      expect(loaded.vectorAt(9)).toEqual(vector(9));
+      expect([...loaded.search(Array.from(vector(4)), 20, 64).labels]).not.toContain(4);
+      await expect(HnswIndex.load(path.join(dir, 'missing.hnsw'), 8, 'Dot')).rejects.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
