@@ -96,4 +96,21 @@ describe('Prometheus metrics', () => {
     expect(sample(text, 'hivehub_backup_transfer_bytes_total{direction="backup"}')).toBeGreaterThanOrEqual(backup.size_bytes);
     expect(sample(text, 'hivehub_job_duration_seconds_count{job="backup.create",outcome="completed"}')).toBeGreaterThanOrEqual(1);
   });
+
+  it("does not count an uploaded archive as the uploader's last backup (its live data is not backed up)", async () => {
+    const source = await tenantWithKey();
+    const uploader = await tenantWithKey();
+    await seedCollection(bearer(source.key), 'docs', 20, 4);
+    const backup = await backUp(bearer(source.key));
+    const archive = await fetch(`${stackInfo().apiUrl}/api/hub/backups/${backup.id}/download`, { headers: bearer(source.key) });
+    const uploaded = await fetch(`${stackInfo().apiUrl}/api/hub/backups/upload`, {
+      method: 'POST',
+      headers: { ...bearer(uploader.key), 'content-type': 'application/gzip' },
+      body: Buffer.from(await archive.arrayBuffer()),
+    });
+    expect(uploaded.status).toBe(201);
+    const text = await scrapeApi();
+    expect(sample(text, `vectorizer_last_backup_timestamp{tenant="${source.tenant.id}"}`)).toBeCloseTo(Date.parse(backup.finished_at) / 1000, 2);
+    expect(sample(text, `vectorizer_last_backup_timestamp{tenant="${uploader.tenant.id}"}`)).toBeUndefined();
+  });
 });

@@ -133,10 +133,11 @@ export class BackupRepository {
    * Cluster-wide, for metrics only: each live tenant's latest successful backup time.
    * Deleted tenants are left out, so their alerts end with them.
    */
+  /** Backups of live data only: an upload restores nothing of the tenant's own, so it never counts as a fresh backup. */
   async lastSucceededPerTenant(): Promise<{ tenantId: string; finishedAt: Date }[]> {
     const groups = await this.prisma.backup.groupBy({
       by: ['tenantId'],
-      where: { status: JobStatus.succeeded, finishedAt: { not: null }, tenant: { deletedAt: null } },
+      where: { status: JobStatus.succeeded, source: BackupSource.backup, finishedAt: { not: null }, tenant: { deletedAt: null } },
       _max: { finishedAt: true },
     });
     return groups.map((g) => ({ tenantId: g.tenantId, finishedAt: g._max.finishedAt! }));

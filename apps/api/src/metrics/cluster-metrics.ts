@@ -24,7 +24,7 @@ export class ClusterMetrics implements OnModuleInit {
     const backups = this.backups;
     new Gauge({
       name: 'vectorizer_last_backup_timestamp',
-      help: 'Seconds since the epoch when the tenant\'s last successful backup finished (tenants without one have no series)',
+      help: 'Seconds since the epoch when the tenant\'s last successful backup of its live data finished (uploads do not count; tenants without one have no series)',
       labelNames: ['tenant'],
       registers: [this.registry],
       async collect() {
