@@ -8,6 +8,8 @@ module.exports = {
   testEnvironment: 'node',
   testRegex: '(\\.spec|\\.int-spec|\\.e2e-spec)\\.ts$',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // dist/package.json (written by the build) would otherwise collide with the root one.
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/bench/.build/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
   moduleNameMapper: {
     '^@hivehub/(backup|common|config|db|jobs|shard|storage)$': '<rootDir>/libs/$1/src',

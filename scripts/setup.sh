@@ -127,14 +127,18 @@ step_install() {
   say "installing npm packages (npm ci)..."
   run_quiet "npm ci" npm ci --no-audit --no-fund
   echo "$want" >"$stamp"
+  # npm ci has just built the native graph from these sources.
+  native_sources_hash >.setup-stamp-native
 }
 
 # The shard engine's native graph (libs/shard/native): npm ci builds it; this rebuilds
 # it when its sources changed since (a pull without a lock-file change).
+native_sources_hash() { hash_files libs/shard/native/binding.gyp libs/shard/native/src/*.cc libs/shard/native/package.json; }
+
 step_native() {
   STEP="native build"
   local stamp=.setup-stamp-native want
-  want="$(hash_files libs/shard/native/binding.gyp libs/shard/native/src/*.cc libs/shard/native/package.json)"
+  want="$(native_sources_hash)"
   if [[ -f libs/shard/native/build/Release/vector_graph.node && -f "$stamp" && "$(<"$stamp")" == "$want" ]]; then
     return 0
   fi
