@@ -85,6 +85,7 @@ export function computeRatios(systems: SystemResult[]): Ratio[] {
   const indexPerPoint = indexBytes === undefined || !h?.points ? undefined : indexBytes / h.points;
   const h2h = (shard?.details as { headToHead?: { shardEf: number; hnswlibEf: number; shardQps: number; hnswlibQps: number } } | undefined)?.headToHead;
   const reload = (shard?.details as { reloadSeconds?: number } | undefined)?.reloadSeconds;
+  const engineRssGrowth = (shard?.details as { rssGrowth?: number } | undefined)?.rssGrowth;
   return [
     h2h
       ? ratio('engine / raw hnswlib (QPS, 1 client)', h2h.shardQps, h2h.hnswlibQps, `shard / hnswlib-node in-process QPS, each at its lowest ef reaching the recall target (${h2h.shardEf} / ${h2h.hnswlibEf}), medians of 3 alternating rounds`, { min: 0.9 })
@@ -94,6 +95,7 @@ export function computeRatios(systems: SystemResult[]): Ratio[] {
     ratio('http 8 clients / LanceDB', http8, lanceBest, 'HTTP QPS with 8 clients / LanceDB QPS (the better of its 1- and 8-client runs)', { min: 3 }),
     ratio('worker memory per million vectors / (vectors + graph)', perPoint, indexPerPoint, 'worker VmRSS added per point over the second half of the load / bytes per point of the hnswlib index file written from the same vectors (the file holds the vectors and the graph)', { max: 1.3 }),
     ratio('worker RSS growth from empty / (vectors + graph)', rssDelta, indexBytes, 'worker VmRSS after load minus before, fixed costs included (V8 heap growing to its working size) / size of the hnswlib index file (information)'),
+    ratio('engine RSS growth after GC / (vectors + graph)', engineRssGrowth, indexBytes, 'the shard engine in-process: VmRSS after two full collections, after the load minus before / size of the hnswlib index file (information: the data\'s own memory, without the V8 garbage a node\'s request parsing leaves)'),
     ratio('restart load speed-up over rebuild', hnsw?.buildSeconds, reload, 'hnswlib-node build time from the vectors / shard reopen-to-first-answer time', { min: 20 }),
   ];
 }

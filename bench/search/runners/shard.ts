@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { row } from '../dataset';
 import { K, recallAtK } from '../ground-truth';
-import { interleavedQps, seconds, sweep } from '../measure';
+import { interleavedQps, rssBytes, seconds, sweep } from '../measure';
 import { HNSW_EF_CONSTRUCT, HNSW_M } from './hnswlib';
 import { EF_VALUES, type RunContext, type SystemResult, skipped, sweepSettings } from './types';
 
@@ -56,6 +56,16 @@ export async function runShard(ctx: RunContext): Promise<SystemResult> {
     config: { size: dim, distance: 'Cosine', hnsw: { m: HNSW_M, ef_construct: HNSW_EF_CONSTRUCT, ef: 64 } },
   });
 
+  // The engine's memory for the data, without V8's garbage: RSS after full collections
+  // (run.sh passes --expose-gc), before and after the load.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const rssAfterGc = () => {
+    if (!gc) return undefined;
+    gc();
+    gc();
+    return rssBytes(process.pid);
+  };
+  const rssBeforeLoad = rssAfterGc();
   ctx.log(`shard engine: upserting ${n} points in batches of ${BATCH}...`);
   const started = performance.now();
   for (let i = 0; i < n; i += BATCH) {
@@ -64,7 +74,9 @@ export async function runShard(ctx: RunContext): Promise<SystemResult> {
     await shard.upsert({ collection: COLLECTION, points, wait: i + BATCH >= n });
   }
   const buildSeconds = seconds(started);
-  ctx.log(`  upserted (WAL + graph) in ${buildSeconds.toFixed(1)} s`);
+  const rssAfterLoad = rssAfterGc();
+  const rssGrowth = rssBeforeLoad === undefined || rssAfterLoad === undefined ? undefined : rssAfterLoad - rssBeforeLoad;
+  ctx.log(`  upserted (WAL + graph) in ${buildSeconds.toFixed(1)} s${rssGrowth === undefined ? '' : `; RSS after GC grew ${(rssGrowth / 2 ** 20).toFixed(1)} MiB`}`);
 
   const qs = Array.from({ length: queries }, (_, q) => row(ctx.data.queries, dim, q));
   let ef = 64;
@@ -118,6 +130,6 @@ export async function runShard(ctx: RunContext): Promise<SystemResult> {
     setup: `libs/shard ShardStore in-process, Cosine, m ${HNSW_M}, ef_construct ${HNSW_EF_CONSTRUCT}; upsert wait=false in batches of ${BATCH}; async API awaited one query at a time (synchronous search inside: 1 client = 8 clients)`,
     buildSeconds,
     sweep: result,
-    details: { headToHead, checkpointSeconds, reloadSeconds, recallAfterReload, segmentsCount: info.segments_count, loadReport },
+    details: { headToHead, rssGrowth, checkpointSeconds, reloadSeconds, recallAfterReload, segmentsCount: info.segments_count, loadReport },
   };
 }
