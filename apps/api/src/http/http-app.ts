@@ -13,7 +13,7 @@ export function httpAdapter(bodyLimit: string): FastifyAdapter {
     bodyLimit: byteSize(bodyLimit),
     genReqId: newRequestId,
     requestIdHeader: false,
-    disableRequestLogging: true,
+    // No `logger` option: Fastify logs nothing (request logging included); Nest's logger is the one.
     // Qdrant collection names may be 255 characters; Express also ignored a trailing slash.
     routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
   });
