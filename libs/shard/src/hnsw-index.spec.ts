@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'fs';
+import { appendFileSync, mkdtempSync, rmSync, statSync, truncateSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import { HnswIndex } from './hnsw-index';
@@ -46,6 +46,35 @@ describe('HnswIndex (hivehub-vector-graph)', () => {
       expect(loaded.vectorAt(9)).toEqual(vector(9));
       expect([...loaded.search(Array.from(vector(4)), 20, 64).labels]).not.toContain(4);
       await expect(HnswIndex.load(path.join(dir, 'missing.hnsw'), 8, 'Dot')).rejects.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loads a graph that answers exactly as the one written, keeps growing it, and refuses a file of the wrong length', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hnsw-index-'));
+    const file = path.join(dir, 'graph.hnsw');
+    try {
+      const index = HnswIndex.create(8, 'Cosine', { ...hnsw, m: 4 }, 10); // m 4: many elements on upper levels
+      for (let label = 0; label < 300; label++) index.add(label, vector(label));
+      for (const label of [7, 150]) index.remove(label);
+      await index.write(file);
+      const loaded = await HnswIndex.load(file, 8, 'Cosine');
+      expect(loaded.labelCount).toBe(300);
+      for (let q = 0; q < 300; q += 13) {
+        const query = Array.from(vector(q + 0.5));
+        const [before, after] = [index, loaded].map((g) => g.search(query, 10, 32));
+        expect([...after.labels]).toEqual([...before.labels]);
+        expect([...after.distances]).toEqual([...before.distances]);
+        expect(loaded.vectorAt(q)).toEqual(index.vectorAt(q));
+      }
+      loaded.add(300, vector(300));
+      expect(loaded.search(Array.from(vector(300)), 1, 32).labels[0]).toBe(300);
+
+      appendFileSync(file, Buffer.from([0]));
+      await expect(HnswIndex.load(file, 8, 'Cosine')).rejects.toThrow('corrupted');
+      truncateSync(file, statSync(file).size - 100);
+      await expect(HnswIndex.load(file, 8, 'Cosine')).rejects.toThrow('truncated or unreadable');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -13,10 +13,12 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <queue>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -252,6 +254,78 @@ Napi::Value queue(GraphTask* task) {
   return promise;
 }
 
+// hnswlib's loadIndex (hnswalg.h) field by field, without its "optional" check pass:
+// that pass asks the ifstream for its position once per element, a system call each
+// (two where an element has upper levels), which was most of a load's time. The caller
+// (libs/shard graph-file.ts, readGraphFile) has already checked the same file's
+// structure more strictly before this runs. Reads go through a 1 MiB buffer.
+std::unique_ptr<Graph> loadGraph(hnswlib::SpaceInterface<float>* space, const std::string& path) {
+  using hnswlib::readBinaryPOD;
+  std::vector<char> buffer(1 << 20);
+  std::ifstream input;
+  input.rdbuf()->pubsetbuf(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  input.open(path, std::ios::binary);
+  if (!input.is_open()) throw std::runtime_error("Cannot open file");
+  input.exceptions(std::ios::failbit | std::ios::badbit);
+
+  auto graph = std::make_unique<Graph>(space);
+  Graph& g = *graph;
+  size_t count = 0;
+  readBinaryPOD(input, g.offsetLevel0_);
+  readBinaryPOD(input, g.max_elements_);
+  readBinaryPOD(input, count);
+  readBinaryPOD(input, g.size_data_per_element_);
+  readBinaryPOD(input, g.label_offset_);
+  readBinaryPOD(input, g.offsetData_);
+  readBinaryPOD(input, g.maxlevel_);
+  readBinaryPOD(input, g.enterpoint_node_);
+  readBinaryPOD(input, g.maxM_);
+  readBinaryPOD(input, g.maxM0_);
+  readBinaryPOD(input, g.M_);
+  readBinaryPOD(input, g.mult_);
+  readBinaryPOD(input, g.ef_construction_);
+  if (g.max_elements_ < count) throw std::runtime_error("Index seems to be corrupted or unsupported");
+  g.data_size_ = space->get_data_size();
+  g.fstdistfunc_ = space->get_dist_func();
+  g.dist_func_param_ = space->get_dist_func_param();
+  g.size_links_per_element_ = g.maxM_ * sizeof(hnswlib::tableint) + sizeof(hnswlib::linklistsizeint);
+  g.size_links_level0_ = g.maxM0_ * sizeof(hnswlib::tableint) + sizeof(hnswlib::linklistsizeint);
+  g.revSize_ = 1.0 / g.mult_;
+  g.ef_ = 10;
+
+  const size_t max = g.max_elements_;
+  g.data_level0_memory_ = static_cast<char*>(malloc(max * g.size_data_per_element_));
+  if (g.data_level0_memory_ == nullptr) throw std::runtime_error("Not enough memory: loadIndex failed to allocate level0");
+  input.read(g.data_level0_memory_, static_cast<std::streamsize>(count * g.size_data_per_element_));
+  std::vector<std::mutex>(max).swap(g.link_list_locks_);
+  std::vector<std::mutex>(Graph::MAX_LABEL_OPERATION_LOCKS).swap(g.label_op_locks_);
+  g.visited_list_pool_.reset(new hnswlib::VisitedListPool(1, max));
+  g.linkLists_ = static_cast<char**>(calloc(max, sizeof(void*)));
+  if (g.linkLists_ == nullptr) throw std::runtime_error("Not enough memory: loadIndex failed to allocate linklists");
+  g.element_levels_ = std::vector<int>(max);
+  g.label_lookup_.reserve(count);
+  // cur_element_count grows with each element read, so the destructor frees exactly
+  // the link lists allocated so far if a read fails midway.
+  for (size_t i = 0; i < count; i++) {
+    hnswlib::linklistsizeint size;
+    readBinaryPOD(input, size);
+    if (size % g.size_links_per_element_ != 0) throw std::runtime_error("Index seems to be corrupted or unsupported");
+    g.element_levels_[i] = static_cast<int>(size / g.size_links_per_element_);
+    if (size != 0) {
+      g.linkLists_[i] = static_cast<char*>(malloc(size));
+      if (g.linkLists_[i] == nullptr) throw std::runtime_error("Not enough memory: loadIndex failed to allocate linklist");
+    }
+    g.cur_element_count = i + 1;
+    if (size != 0) input.read(g.linkLists_[i], size);
+    g.label_lookup_[g.getExternalLabel(static_cast<hnswlib::tableint>(i))] = static_cast<hnswlib::tableint>(i);
+  }
+  if (input.peek() != std::char_traits<char>::eof()) throw std::runtime_error("Index seems to be corrupted or unsupported");
+  for (size_t i = 0; i < count; i++) {
+    if (g.isMarkedDeleted(static_cast<hnswlib::tableint>(i))) g.num_deleted_ += 1;
+  }
+  return graph;
+}
+
 // Reads an index file off the JS thread; the graph is swapped in on the JS thread.
 Napi::Value VectorGraph::ReadIndex(const Napi::CallbackInfo& info) {
   std::string path = info[0].As<Napi::String>();
@@ -259,7 +333,13 @@ Napi::Value VectorGraph::ReadIndex(const Napi::CallbackInfo& info) {
   hnswlib::SpaceInterface<float>* space = space_.get();
   return queue(new GraphTask(
       info.Env(), info.This().As<Napi::Object>(),
-      [loaded, space, path]() { *loaded = std::make_unique<Graph>(space, path, false, 0, false); },
+      [loaded, space, path]() {
+        try {
+          *loaded = loadGraph(space, path);
+        } catch (const std::ios_base::failure&) {
+          throw std::runtime_error("graph file " + path + " is truncated or unreadable");
+        }
+      },
       [this, loaded]() { graph_ = std::move(*loaded); }));
 }
 
