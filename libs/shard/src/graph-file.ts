@@ -38,7 +38,7 @@ export interface GraphFileRead {
 }
 
 /**
- * Checks the graph holds `labels` labels of dimension `dim`, each exactly once, with
+ * Checks the graph holds `labels` labels of dimension `dim`, element i labelled i, with
  * sound links. `hash: false` skips hashing (already verified).
  */
 export async function readGraphFile(file: string, dim: number, labels: number, hash: boolean): Promise<GraphFileRead> {
@@ -54,14 +54,13 @@ export async function readGraphFile(file: string, dim: number, labels: number, h
     const size = (await handle.stat()).size;
     const input = new ChunkReader(handle, size, digest, corrupt);
     const header = parseHeader(await input.take(HEADER_BYTES), dim, labels, corrupt);
-    const seen = new Uint8Array(labels);
+    // The engine's labels are slots: element i carries label i (native/vendor/hnswlib-slots).
     for (let element = 0; element < header.count; element++) {
       const record = await input.take(header.sizePerElement);
       checkLinks(record, 0, header.maxM0, header.count, () => corrupt(`element ${element} has a bad level-0 link list`));
       const high = record.readUInt32LE(header.labelOffset + 4);
       const label = record.readUInt32LE(header.labelOffset);
-      if (high !== 0 || label >= labels || seen[label] === 1) throw corrupt(`element ${element} has label ${high * 2 ** 32 + label}, not a new label below ${labels}`);
-      seen[label] = 1;
+      if (high !== 0 || label !== element) throw corrupt(`element ${element} has label ${high * 2 ** 32 + label}, not its slot number`);
     }
 
     // Upper levels: hnswlib follows a link at level l into the target's own list at

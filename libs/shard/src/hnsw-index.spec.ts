@@ -1,6 +1,7 @@
-import { appendFileSync, mkdtempSync, rmSync, statSync, truncateSync } from 'fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
+import { readGraphFile } from './graph-file';
 import { HnswIndex } from './hnsw-index';
 import { storedVector } from './vector';
 
@@ -32,6 +33,20 @@ describe('HnswIndex (hivehub-vector-graph)', () => {
     expect(() => index.remove(5)).toThrow('Label not found');
     expect(() => index.vectorAt(5)).toThrow('no label 5');
     expect(() => index.add(0, new Float32Array(3))).toThrow('wrong dimension');
+  });
+
+  it('names elements by slot: a new label must be the next slot; a known one is updated, also after a delete', () => {
+    const index = HnswIndex.create(8, 'Cosine', hnsw, 10);
+    for (let label = 0; label < 5; label++) index.add(label, vector(label));
+    expect(() => index.add(7, vector(7))).toThrow('next slot');
+    expect(index.labelCount).toBe(5);
+    index.replace(2, vector(20)); // an update in place
+    expect(index.vectorAt(2)).toEqual(vector(20));
+    index.remove(3);
+    expect(index.search(Array.from(vector(3)), 5, 64).labels).not.toContain(3);
+    index.reuse(3, vector(30)); // a freed slot taken by a new point
+    expect(index.search(Array.from(vector(30)), 1, 64).labels[0]).toBe(3);
+    expect(index.labelCount).toBe(5);
   });
 
   it('writes and reads its file off the JS thread', async () => {
@@ -75,6 +90,25 @@ describe('HnswIndex (hivehub-vector-graph)', () => {
       await expect(HnswIndex.load(file, 8, 'Cosine')).rejects.toThrow('corrupted');
       truncateSync(file, statSync(file).size - 100);
       await expect(HnswIndex.load(file, 8, 'Cosine')).rejects.toThrow('truncated or unreadable');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a graph file whose labels are not its slot numbers, in the structure check and in the loader', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hnsw-index-'));
+    const file = path.join(dir, 'graph.hnsw');
+    try {
+      const index = HnswIndex.create(8, 'Cosine', hnsw, 10);
+      for (let label = 0; label < 3; label++) index.add(label, vector(label));
+      await index.write(file);
+      await expect(readGraphFile(file, 8, 3, true)).resolves.toMatchObject({ size: statSync(file).size });
+      const bytes = readFileSync(file);
+      const [sizePerElement, labelOffset] = [Number(bytes.readBigUInt64LE(24)), Number(bytes.readBigUInt64LE(32))];
+      bytes.writeBigUInt64LE(2n, 96 + sizePerElement + labelOffset); // element 1 labelled 2
+      writeFileSync(file, bytes);
+      await expect(readGraphFile(file, 8, 3, true)).rejects.toThrow('element 1 has label 2, not its slot number');
+      await expect(HnswIndex.load(file, 8, 'Cosine')).rejects.toThrow('not slot numbers');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,5 @@
-// HiveHub's binding of hnswlib (the header-only library hnswlib-node ships).
+// HiveHub's binding of hnswlib: the graph class of vendor/hnswlib-slots (upstream's without a
+// label map or per-element locks), the spaces of the headers hnswlib-node ships.
 //
 // What hnswlib-node's binding cannot do, and a shard needs:
 // - vectors in and out as Float32Array (no per-call conversion to and from JS arrays);
@@ -9,7 +10,7 @@
 // HnswIndex) never mutates the graph while a write is in flight.
 #include <napi.h>
 
-#include <hnswlib/hnswlib.h>
+#include <hnswlib-slots/hnswalg.h>
 
 #include <cmath>
 #include <cstring>
@@ -22,7 +23,7 @@
 
 namespace {
 
-using Graph = hnswlib::HierarchicalNSW<float>;
+using Graph = hnswlib_slots::HierarchicalNSW<float>;
 
 // hnswlib reports errors (a label it does not know, a full graph, no memory) as C++
 // exceptions; node-addon-api only converts its own, so each call into hnswlib goes
@@ -101,7 +102,7 @@ class VectorGraph : public Napi::ObjectWrap<VectorGraph> {
     size_t m = info[1].As<Napi::Number>().Int64Value();
     size_t ef = info[2].As<Napi::Number>().Int64Value();
     size_t seed = info[3].As<Napi::Number>().Int64Value();
-    guarded(info.Env(), [&] { graph_ = std::make_unique<Graph>(space_.get(), max, m, ef, seed, false); });
+    guarded(info.Env(), [&] { graph_ = std::make_unique<Graph>(space_.get(), max, m, ef, seed); });
     return info.Env().Undefined();
   }
 
@@ -206,11 +207,10 @@ class VectorGraph : public Napi::ObjectWrap<VectorGraph> {
     return info.Env().Undefined();
   }
 
+  // Labels are slots: label i is element i.
   const float* storedVector(Graph& g, hnswlib::labeltype label) {
-    std::unique_lock<std::mutex> lock(g.label_lookup_lock);
-    auto found = g.label_lookup_.find(label);
-    if (found == g.label_lookup_.end()) return nullptr;
-    return reinterpret_cast<const float*>(g.getDataByInternalId(found->second));
+    if (label >= g.getCurrentElementCount()) return nullptr;
+    return reinterpret_cast<const float*>(g.getDataByInternalId(static_cast<hnswlib::tableint>(label)));
   }
 
   size_t dim_ = 0;
@@ -297,13 +297,10 @@ std::unique_ptr<Graph> loadGraph(hnswlib::SpaceInterface<float>* space, const st
   g.data_level0_memory_ = static_cast<char*>(malloc(max * g.size_data_per_element_));
   if (g.data_level0_memory_ == nullptr) throw std::runtime_error("Not enough memory: loadIndex failed to allocate level0");
   input.read(g.data_level0_memory_, static_cast<std::streamsize>(count * g.size_data_per_element_));
-  std::vector<std::mutex>(max).swap(g.link_list_locks_);
-  std::vector<std::mutex>(Graph::MAX_LABEL_OPERATION_LOCKS).swap(g.label_op_locks_);
   g.visited_list_pool_.reset(new hnswlib::VisitedListPool(1, max));
   g.linkLists_ = static_cast<char**>(calloc(max, sizeof(void*)));
   if (g.linkLists_ == nullptr) throw std::runtime_error("Not enough memory: loadIndex failed to allocate linklists");
   g.element_levels_ = std::vector<int>(max);
-  g.label_lookup_.reserve(count);
   // cur_element_count grows with each element read, so the destructor frees exactly
   // the link lists allocated so far if a read fails midway.
   for (size_t i = 0; i < count; i++) {
@@ -317,7 +314,7 @@ std::unique_ptr<Graph> loadGraph(hnswlib::SpaceInterface<float>* space, const st
     }
     g.cur_element_count = i + 1;
     if (size != 0) input.read(g.linkLists_[i], size);
-    g.label_lookup_[g.getExternalLabel(static_cast<hnswlib::tableint>(i))] = static_cast<hnswlib::tableint>(i);
+    if (g.getExternalLabel(static_cast<hnswlib::tableint>(i)) != i) throw std::runtime_error("Index labels are not slot numbers");
   }
   if (input.peek() != std::char_traits<char>::eof()) throw std::runtime_error("Index seems to be corrupted or unsupported");
   for (size_t i = 0; i < count; i++) {
