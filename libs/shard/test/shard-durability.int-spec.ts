@@ -123,7 +123,15 @@ describe('durability: WAL, checkpoints, restart', () => {
   it('shares fsyncs between concurrent wait=true writers (group commit), each still durable on return', async () => {
     const { shard, tenantId } = await freshShard();
     const probe = await fsPromises.open(__filename, 'r');
-    const datasync = jest.spyOn(Object.getPrototypeOf(probe), 'datasync');
+    const fileHandle = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+    const realDatasync = fileHandle.datasync;
+    // A disk whose fsync takes 20 ms: writers arriving while one is in flight must share
+    // the next (on a fast disk the first sync may end before the second writer appends,
+    // and then there is nothing to share).
+    const datasync = jest.spyOn(fileHandle, 'datasync').mockImplementation(async function (this: unknown) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return realDatasync.call(this);
+    });
     await probe.close();
     const writes = randomVectors(20, DIM, 3).map((vector, id) => shard.upsert({ collection: 'c', wait: true, points: [{ id, vector }] }));
     const results = await Promise.all(writes);
