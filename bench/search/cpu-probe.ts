@@ -4,15 +4,14 @@
 //   node -r ./bench/search/register.js bench/search/cpu-probe.ts
 // With PROFILE=1 and CHILD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' the api and
 // worker write CPU profiles of a longer window on exit.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { startStack, type Build } from '../search/stack';
 import { HttpJson } from '../search/http-client';
+import { cpuMicros } from '../search/measure';
 
 const ROOT = path.resolve(__dirname, '../..');
 const build: Build = { dir: path.join(ROOT, 'dist'), apiMain: path.join(ROOT, 'dist/apps/api/src/main.js'), workerMain: path.join(ROOT, 'dist/apps/worker/src/main.js') };
-const ticks = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10_000; }; // µs (CLK_TCK 100)
 (async () => {
   const n = 20000, dim = 128;
   const stack = await startStack(build, path.join(os.tmpdir(), `cpu-probe-${process.pid}`), 1_000_000, console.log);
@@ -28,10 +27,10 @@ const ticks = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'ut
   async function run(label: string, client: HttpJson, p: string, headers: Record<string, string>, N = 4000) {
     let k = 0;
     for (let i = 0; i < 500; i++) await client.send('POST', p, bodies[i % 500], headers);
-    const a0 = ticks(stack.api.child.pid!), w0 = ticks(stack.worker.child.pid!), c0 = process.cpuUsage(); const t0 = Date.now();
+    const a0 = cpuMicros(stack.api.child.pid!), w0 = cpuMicros(stack.worker.child.pid!), c0 = process.cpuUsage(); const t0 = Date.now();
     await Promise.all(Array.from({ length: 8 }, async () => { while (k < N) { const i = k++; const r = await client.send('POST', p, bodies[i % 500], headers); if (r.status !== 200) throw new Error(r.text); } }));
     const ms = Date.now() - t0; const c1 = process.cpuUsage();
-    const a = (ticks(stack.api.child.pid!) - a0) / N, w = (ticks(stack.worker.child.pid!) - w0) / N, c = (c1.user + c1.system - c0.user - c0.system) / N;
+    const a = (cpuMicros(stack.api.child.pid!) - a0) / N, w = (cpuMicros(stack.worker.child.pid!) - w0) / N, c = (c1.user + c1.system - c0.user - c0.system) / N;
     console.log(`${label}: ${Math.round(N / ms * 1000)} QPS; CPU µs/req api ${a.toFixed(0)} worker ${w.toFixed(0)} client ${c.toFixed(0)}`);
   }
   await run('api  ', stack.http, '/collections/c/points/search', h);

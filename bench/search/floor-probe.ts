@@ -7,56 +7,51 @@
 // (search µs: the in-process engine's time per search, 1e6 / its QPS; default 104,
 // the 100k x 128 engine at ef 48.)
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { HttpJson } from './http-client';
+import { cpuMicros } from './measure';
 
 const REQUESTS = 20_000;
 const CLIENTS = 8;
 
-const cpuMicros = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // utime + stime, CLK_TCK 100
-};
-
-/** The child processes: `node <port>` answers canned hits; `proxy <port> <target>` forwards. */
-function serve(role: string, port: number, target: number): void {
+/** The child processes: `node` answers canned hits; `proxy <target port>` forwards. Each reports its port. */
+function serve(role: string, target: number): void {
   const hits = Buffer.from(JSON.stringify({ result: Array.from({ length: 10 }, (_, i) => ({ id: i, version: 0, score: 0.9 - i / 100 })), status: 'ok', time: 0 }));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  http
-    .createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        if (role === 'node') {
-          res.writeHead(200, { 'content-type': 'application/json', 'content-length': hits.length }).end(hits);
-          return;
-        }
-        const body = Buffer.concat(chunks);
-        const out = http.request({ host: '127.0.0.1', port: target, path: '/', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (reply) => {
-          const back: Buffer[] = [];
-          reply.on('data', (c: Buffer) => back.push(c));
-          reply.on('end', () => {
-            const answer = Buffer.concat(back);
-            res.writeHead(reply.statusCode ?? 500, { 'content-type': 'application/json', 'content-length': answer.length }).end(answer);
-          });
+  function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (role === 'node') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': hits.length }).end(hits);
+        return;
+      }
+      const body = Buffer.concat(chunks);
+      const out = http.request({ host: '127.0.0.1', port: target, path: '/', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (reply) => {
+        const back: Buffer[] = [];
+        reply.on('data', (c: Buffer) => back.push(c));
+        reply.on('end', () => {
+          const answer = Buffer.concat(back);
+          res.writeHead(reply.statusCode ?? 500, { 'content-type': 'application/json', 'content-length': answer.length }).end(answer);
         });
-        out.end(body);
       });
-    })
-    .listen(port, '127.0.0.1', () => process.send?.('up'));
+      out.end(body);
+    });
+  }
+  const server = http.createServer(handle);
+  server.listen(0, '127.0.0.1', () => process.send?.((server.address() as AddressInfo).port));
 }
 
-function start(role: string, port: number, target = 0): Promise<ChildProcess> {
-  const child = fork(__filename, [role, String(port), String(target)], { execArgv: ['-r', require.resolve('./register.js')] });
-  return new Promise((resolve) => child.once('message', () => resolve(child)));
+function start(role: string, target = 0): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(__filename, [role, String(target)], { execArgv: ['-r', require.resolve('./register.js')] });
+  return new Promise((resolve) => child.once('message', (port) => resolve({ child, port: port as number })));
 }
 
 async function main(searchMicros: number): Promise<void> {
-  const [nodePort, proxyPort] = [19_000 + (process.pid % 500) * 2, 19_001 + (process.pid % 500) * 2];
-  const node = await start('node', nodePort);
-  const proxy = await start('proxy', proxyPort, nodePort);
+  const { child: node, port: nodePort } = await start('node');
+  const { child: proxy, port: proxyPort } = await start('proxy', nodePort);
   const client = new HttpJson(`http://127.0.0.1:${proxyPort}`);
   const vector = JSON.stringify({ vector: Array.from({ length: 128 }, () => Math.random() - 0.5), limit: 10, params: { hnsw_ef: 48 } });
   const round = async (n: number) => {
@@ -86,7 +81,7 @@ async function main(searchMicros: number): Promise<void> {
   node.kill();
 }
 
-if (process.argv[2] === 'node' || process.argv[2] === 'proxy') serve(process.argv[2], Number(process.argv[3]), Number(process.argv[4]));
+if (process.argv[2] === 'node' || process.argv[2] === 'proxy') serve(process.argv[2], Number(process.argv[3]));
 else main(Number(process.argv[2] ?? 104)).catch((err) => {
   console.error(err);
   process.exit(1);

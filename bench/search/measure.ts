@@ -121,3 +121,9 @@ export function rssBytes(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** CPU time (user + system) a process has used, in µs (Linux /proc, CLK_TCK 100). */
+export function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}

@@ -1,4 +1,4 @@
-/** hnswlib's HierarchicalNSW<float>, as libs/shard's HnswIndex uses it. Labels are unsigned integers. */
+/** hnswlib's HierarchicalNSW<float> (vendor/hnswlib-slots), as libs/shard's HnswIndex uses it. Labels are slots: label i is element i. */
 export class VectorGraph {
   constructor(space: 'l2' | 'ip', dim: number);
   initIndex(maxElements: number, m: number, efConstruction: number, seed: number): void;
@@ -9,7 +9,7 @@ export class VectorGraph {
   resizeIndex(maxElements: number): void;
   getMaxElements(): number;
   getCurrentCount(): number;
-  /** Adds the label, or updates its vector when it exists and is not marked deleted. */
+  /** Adds the label, which must be the next slot (getCurrentCount()), or updates the vector of an existing one (unmarking it if it was deleted). */
   addPoint(vector: Float32Array, label: number): void;
   markDelete(label: number): void;
   unmarkDelete(label: number): void;
