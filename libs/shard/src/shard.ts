@@ -79,7 +79,7 @@ export class Shard implements ShardOpHandlers {
       const input = asObject(args, 'args');
       const name = assertCollectionName(input.collection);
       const config = resolveCollectionConfig(input.config);
-      if (this.collections.has(name)) throw new ShardError('conflict', `collection ${name} already exists`);
+      if (this.collections.has(name)) throw new ShardError('conflict', `Wrong input: Collection \`${name}\` already exists!`);
       const max = optionalCount(input.max_collections, 'max_collections');
       if (max !== undefined && this.collections.size >= max) {
         throw new ShardError('quota_exceeded', `the tenant already has ${this.collections.size} collections, its limit is ${max}`);
@@ -281,7 +281,7 @@ export class Shard implements ShardOpHandlers {
     this.assertOpen();
     const name = assertCollectionName(asObject(args, 'args').collection);
     const collection = this.collections.get(name);
-    if (!collection) throw new ShardError('not_found', `collection ${name} not found`);
+    if (!collection) throw new ShardError('not_found', `Not found: Collection \`${name}\` doesn't exist!`);
     return collection;
   }
 

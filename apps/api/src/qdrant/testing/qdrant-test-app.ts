@@ -78,7 +78,7 @@ export class FakeDataPlane extends DataPlane {
     return this.view(this.get(collection));
   }
   createCollection({ collection, config, max_collections }: ShardOpArgs<'createCollection'>) {
-    if (this.collections.has(collection)) throw new DomainError('conflict', `Collection \`${collection}\` already exists!`);
+    if (this.collections.has(collection)) throw new DomainError('conflict', `Wrong input: Collection \`${collection}\` already exists!`);
     if (max_collections !== undefined && this.collections.size >= max_collections) throw new DomainError('quota_exceeded', 'collection limit reached');
     const hnsw = { m: 16, ef_construct: 100, ef: 64, ...config.hnsw };
     const info = { name: collection, status: 'green' as const, config: { size: config.size, distance: config.distance, hnsw }, lsn: 0, segments_count: 0, stored_bytes: 0 };
