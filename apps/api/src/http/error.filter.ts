@@ -28,17 +28,17 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<{ method: string; url: string }>();
+    const req = http.getRequest<{ method: string; url: string; routeOptions?: { bodyLimit?: number } }>();
     const { httpAdapter } = this.adapterHost;
     // Qdrant-compatible routes keep Qdrant's envelope even for errors raised before
     // routing (malformed JSON, unknown route), which only this global filter sees.
     if (isQdrantPath(req.url)) {
-      const reply = qdrantErrorReply(fromFramework(exception));
+      const reply = qdrantErrorReply(fromFramework(exception, req));
       if (reply.status >= 500) this.logger.error(`${req.method} ${req.url} failed: ${(exception as Error)?.stack ?? exception}`);
       httpAdapter.reply(http.getResponse(), reply.body, reply.status);
       return;
     }
-    const { status, code, message, details } = this.describe(fromFramework(exception));
+    const { status, code, message, details } = this.describe(fromFramework(exception, req));
     if (status >= 500) {
       this.logger.error(`${req.method} ${req.url} failed: ${(exception as Error)?.stack ?? exception}`);
     }
@@ -66,11 +66,19 @@ export class ErrorFilter implements ExceptionFilter {
 
 /**
  * Fastify's own 4xx errors (body over BODY_LIMIT, a malformed request) as the
- * HttpExceptions they are; anything else unchanged.
+ * HttpExceptions they are; anything else unchanged. Nest hands Fastify's errors to
+ * the filters already as HttpExceptions with Fastify's message, so a body over the
+ * limit is recognised by its status and told with the limit that applies.
  */
-export function fromFramework(exception: unknown): unknown {
+export function fromFramework(exception: unknown, req?: { routeOptions?: { bodyLimit?: number } }): unknown {
   const e = exception as { statusCode?: unknown; code?: unknown; message?: string };
+  const status = exception instanceof HttpException ? exception.getStatus() : e?.statusCode;
+  if (status === 413) return new HttpException({ message: bodyTooLarge(req?.routeOptions?.bodyLimit) }, 413);
   if (typeof e?.code !== 'string' || !e.code.startsWith('FST_') || typeof e.statusCode !== 'number' || e.statusCode >= 500) return exception;
-  const message = e.statusCode === 413 ? 'request body is larger than BODY_LIMIT allows' : (e.message ?? 'bad request');
-  return new HttpException({ message }, e.statusCode);
+  return new HttpException({ message: e.message ?? 'bad request' }, e.statusCode);
+}
+
+function bodyTooLarge(limitBytes: number | undefined): string {
+  const limit = limitBytes === undefined ? '' : ` (${limitBytes % 2 ** 20 === 0 ? `${limitBytes / 2 ** 20} MiB` : `${limitBytes} bytes`})`;
+  return `request body is larger than this server accepts${limit}: send it in smaller requests (operators set the limit with BODY_LIMIT)`;
 }

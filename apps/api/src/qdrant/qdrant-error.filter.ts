@@ -17,8 +17,8 @@ export class QdrantErrorFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<{ method: string; url: string }>();
-    const reply = qdrantErrorReply(fromFramework(exception), elapsedSeconds(req));
+    const req = host.switchToHttp().getRequest<{ method: string; url: string; routeOptions?: { bodyLimit?: number } }>();
+    const reply = qdrantErrorReply(fromFramework(exception, req), elapsedSeconds(req));
     if (reply.status >= 500) {
       const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
       this.logger.error(`${req.method} ${req.url} failed (request ${requestIdOf(req) ?? '-'}): ${detail}`);

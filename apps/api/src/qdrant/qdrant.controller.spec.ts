@@ -93,6 +93,18 @@ describe('Qdrant routes over a fake data plane', () => {
     });
   });
 
+  it('refuses a body over the limit with 413 naming the limit, in both envelopes, and writes nothing', async () => {
+    await createDocs();
+    const points = Array.from({ length: 6000 }, (_, id) => ({ id, vector: [0.25, 0.5], payload: { text: 'x'.repeat(160) } }));
+    const refused = await http().put('/collections/docs/points?wait=true').set(rw).send({ points }).expect(413);
+    expect(refused.body).toEqual({ status: { error: expect.stringContaining('larger than this server accepts (1 MiB)') }, time: expect.any(Number) });
+    expect(refused.body.status.error).toContain('BODY_LIMIT');
+    expect(dataPlane.calls.map((c) => c.op)).not.toContain('upsert');
+    // Outside the Qdrant routes (even on an unknown one, whose body is read first) in the hub's envelope.
+    const hub = await http().post('/not-a-qdrant-route').set('content-type', 'application/json').send(JSON.stringify({ points })).expect(413);
+    expect(hub.body.error).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('(1 MiB)') });
+  });
+
   it('reads points back: retrieve, get one, scroll, count, search and query all answer 200', async () => {
     await createDocs();
     const points = [1, 2, 3].map((id) => ({ id, vector: [id, 0], payload: { n: id } }));
