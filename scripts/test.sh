@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: setup against a test database, the
-# schema/migrations drift check, promtool's check and unit tests of the Prometheus
+# schema/migrations drift check, a type check of every file (specs included: jest
+# compiles them without one), promtool's check and unit tests of the Prometheus
 # alerts (deploy/prometheus), then jest with any extra arguments passed through:
 #   npm test -- libs/config            # only the specs under libs/config
 #   npm test -- -t 'api keys'          # only tests whose name matches
@@ -22,6 +23,7 @@ export DATABASE_URL="${TEST_DATABASE_URL:-${explicit_db:-postgresql://postgres@1
 
 SETUP_PROMTOOL=1 bash scripts/setup.sh </dev/null
 node scripts/db/check-drift.mjs
+node_modules/.bin/tsc -p tsconfig.json --noEmit || die 'type errors (above); npm run typecheck shows them again'
 
 # The Prometheus alerts: valid rules, and their unit tests on synthetic series.
 for check in 'check rules deploy/prometheus/alerts.yml' 'test rules deploy/prometheus/alerts.test.yml'; do

@@ -21,7 +21,7 @@ describe('HnswIndex (hivehub-vector-graph)', () => {
     const allowed = new Uint8Array(50);
     allowed[3] = 1;
     allowed[40] = 1;
-    expect([...index.search(Array.from(vector(17)), 5, 64, allowed).labels].sort((a, b) => a - b)).toEqual([3, 40]);
+    expect(Array.from(index.search(Array.from(vector(17)), 5, 64, allowed).labels).sort((a, b) => a - b)).toEqual([3, 40]);
     const out = new Float32Array(2);
     index.distances(Array.from(vector(17)), Uint32Array.of(17, 999), out);
     expect(out[0]).toBeCloseTo(0, 5);
@@ -59,7 +59,7 @@ describe('HnswIndex (hivehub-vector-graph)', () => {
       const loaded = await HnswIndex.load(path.join(dir, 'graph.hnsw'), 8, 'Dot');
       expect(loaded.labelCount).toBe(20);
       expect(loaded.vectorAt(9)).toEqual(vector(9));
-      expect([...loaded.search(Array.from(vector(4)), 20, 64).labels]).not.toContain(4);
+      expect(Array.from(loaded.search(Array.from(vector(4)), 20, 64).labels)).not.toContain(4);
       await expect(HnswIndex.load(path.join(dir, 'missing.hnsw'), 8, 'Dot')).rejects.toThrow();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -79,8 +79,8 @@ describe('HnswIndex (hivehub-vector-graph)', () => {
       for (let q = 0; q < 300; q += 13) {
         const query = Array.from(vector(q + 0.5));
         const [before, after] = [index, loaded].map((g) => g.search(query, 10, 32));
-        expect([...after.labels]).toEqual([...before.labels]);
-        expect([...after.distances]).toEqual([...before.distances]);
+        expect(Array.from(after.labels)).toEqual(Array.from(before.labels));
+        expect(Array.from(after.distances)).toEqual(Array.from(before.distances));
         expect(loaded.vectorAt(q)).toEqual(index.vectorAt(q));
       }
       loaded.add(300, vector(300));
