@@ -120,4 +120,23 @@ describe('official @qdrant/js-client-rest against HiveHub', () => {
     expect(duplicate.status).toBe(409);
     expect(duplicate.error).toBe("Wrong input: Collection `docs` already exists!");
   });
+
+  it('says which Qdrant features are not served, through the client, with a 400', async () => {
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => ({ status: 0, error: 'no error' }),
+        (err: { status: number; data?: { status?: { error?: string } } }) => ({ status: err.status, error: err.data?.status?.error ?? '' }),
+      );
+    const refusals = await Promise.all([
+      failure(client.createPayloadIndex('docs', { field_name: 'lang', field_schema: 'keyword', wait: true })),
+      failure(client.setPayload('docs', { payload: { lang: 'fr' }, points: [1], wait: true })),
+      failure(client.createSnapshot('docs')),
+      failure(client.updateCollectionAliases({ actions: [{ create_alias: { collection_name: 'docs', alias_name: 'd' } }] })),
+    ]);
+    for (const refusal of refusals) {
+      expect(refusal.status).toBe(400);
+      expect(refusal.error).toMatch(/is not supported|are not supported/);
+    }
+    expect(refusals[2].error).toContain('/api/hub/backups');
+  });
 });

@@ -105,6 +105,34 @@ describe('Qdrant routes over a fake data plane', () => {
     expect(hub.body.error).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('(1 MiB)') });
   });
 
+  it("answers Qdrant routes HiveHub does not serve with a 400 naming the gap, after the key check", async () => {
+    await createDocs();
+    const refused: [string, string, string][] = [
+      ['put', '/collections/docs/index', 'payload indexes are not supported'],
+      ['post', '/qdrant/collections/docs/points/payload', 'payload-only updates are not supported'],
+      ['put', '/collections/docs/points/vectors', 'vector-only updates are not supported'],
+      ['post', '/collections/docs/points/batch', 'batch update API is not supported'],
+      ['post', '/collections/docs/points/recommend', 'recommend, discover, grouped and matrix queries are not supported'],
+      ['post', '/collections/docs/points/query/groups', 'recommend, discover, grouped and matrix queries are not supported'],
+      ['post', '/collections/docs/facet', 'facet counts are not supported'],
+      ['patch', '/collections/docs', "changing a collection's parameters is not supported"],
+      ['post', '/collections/aliases', 'aliases are not supported'],
+      ['get', '/aliases', 'aliases are not supported'],
+      ['post', '/collections/docs/snapshots', "Qdrant's snapshots are not supported: HiveHub's backups"],
+      ['get', '/qdrant/snapshots', "Qdrant's snapshots are not supported"],
+      ['put', '/collections/docs/shards', 'cluster and shard management is not supported'],
+    ];
+    for (const [method, path, message] of refused) {
+      const res = await http()[method as 'get'](path).set(rw).send({}).expect(400);
+      expect(res.body).toEqual({ status: { error: expect.stringContaining(message) }, time: expect.any(Number) });
+      await http()[method as 'get'](path).set({ 'api-key': 'wrong' }).send({}).expect(401);
+    }
+    // A collection named like a refused path segment is still a collection.
+    await http().put('/collections/aliases').set(rw).send({ vectors: { size: 2, distance: 'Dot' } }).expect(200);
+    await http().get('/collections/aliases').set(ro).expect(200);
+    expect(dataPlane.calls.map((c) => c.op).filter((op) => op !== 'createCollection' && op !== 'getCollection')).toEqual([]);
+  });
+
   it('reads points back: retrieve, get one, scroll, count, search and query all answer 200', async () => {
     await createDocs();
     const points = [1, 2, 3].map((id) => ({ id, vector: [id, 0], payload: { n: id } }));

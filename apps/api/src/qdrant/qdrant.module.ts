@@ -9,11 +9,19 @@ import { QdrantPointsService } from './qdrant-points.service';
 import { QdrantRootController } from './qdrant-root.controller';
 import { QdrantSearchController } from './qdrant-search.controller';
 import { QdrantSearchService } from './qdrant-search.service';
+import { QdrantUnsupportedController, QdrantUnsupportedRootController } from './qdrant-unsupported.controller';
 
 /** The tenant data API, Qdrant-compatible, at /collections and /qdrant/collections (plus / and /stats). */
 @Module({
   imports: [DataPlaneModule],
-  controllers: [QdrantRootController, QdrantCollectionsController, QdrantPointsController, QdrantSearchController],
+  controllers: [
+    QdrantRootController,
+    QdrantCollectionsController,
+    QdrantPointsController,
+    QdrantSearchController,
+    QdrantUnsupportedController,
+    QdrantUnsupportedRootController,
+  ],
   providers: [{ provide: DataPlane, useExisting: DataPlaneClient }, QdrantCollectionsService, QdrantPointsService, QdrantSearchService],
 })
 export class QdrantModule {}
