@@ -12,6 +12,11 @@ describe('health and API description', () => {
     for (const check of ['postgres', 'redis', 'storage', 'nodes']) expect(ready.body.checks[check].status).toBe('up');
     expect(ready.body.checks.storage.target).toMatch(/^s3:/);
     expect(ready.body.checks.nodes.alive).toBeGreaterThanOrEqual(1);
+    // Qdrant's probes, as Qdrant answers them (text), also under the /qdrant prefix.
+    for (const [path, text] of [['/healthz', 'healthz check passed'], ['/livez', 'livez check passed'], ['/readyz', 'all shards are ready'], ['/qdrant/readyz', 'all shards are ready']]) {
+      const probe = await call('GET', path);
+      expect([probe.status, probe.text]).toEqual([200, text]);
+    }
   });
 
   it('reports a dead dependency with 503 and says which one', async () => {
@@ -27,6 +32,9 @@ describe('health and API description', () => {
       expect(report.body.status).toBe('not_ready');
       expect(report.body.checks.redis.status).toBe('down');
       expect(report.body.checks.postgres.status).toBe('up');
+      const probe = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(probe.status).toBe(503);
+      expect(await probe.text()).toMatch(/^not ready: redis is down \(/);
     } finally {
       await api.stop();
     }
@@ -65,6 +73,12 @@ describe('health and API description', () => {
       '/api/hub/restores/{id}/cancel': ['post'],
       '/health': ['get'],
       '/health/ready': ['get'],
+      '/healthz': ['get'],
+      '/livez': ['get'],
+      '/readyz': ['get'],
+      '/qdrant/healthz': ['get'],
+      '/qdrant/livez': ['get'],
+      '/qdrant/readyz': ['get'],
       '/metrics': ['get'],
       '/admin/tenants/{id}/placement': ['get', 'put'],
       '/': ['get'],
