@@ -246,12 +246,7 @@ export class Collection {
   }
 
   private idsMatching(predicate: PointPredicate): PointId[] {
-    const ids: PointId[] = [];
-    for (const label of this.table.liveLabels()) {
-      const id = this.table.idAt(label)!;
-      if (predicate(id, this.table.payloadAt(label))) ids.push(id);
-    }
-    return ids;
+    return this.table.labelsMatching(predicate).map((label) => this.table.idAt(label)!);
   }
 
   private async finishWrite(lsn: number, wait: boolean): Promise<WriteResult> {

@@ -1,5 +1,5 @@
 import { normalizePointId } from './point-id';
-import { parseKeyPath, PathStep, valuesAtPath } from './payload';
+import { parseKeyPath, PathStep, someValueAtPath } from './payload';
 import { Payload, PointId, ShardError } from './types';
 
 /**
@@ -51,14 +51,19 @@ function compileCondition(raw: unknown, where: string): PointPredicate {
   }
   if ('is_empty' in condition) {
     const path = parseKeyPath(asObject(condition.is_empty, `${where}.is_empty`).key);
+    // Empty: no value at the key, or one that is null or [].
     return (_id, payload) => {
-      const values = valuesAtPath(payload, path);
-      return values.length === 0 || values.some(isEmptyValue);
+      let found = false;
+      const emptyOne = someValueAtPath(payload, path, (value) => {
+        found = true;
+        return isEmptyValue(value);
+      });
+      return emptyOne || !found;
     };
   }
   if ('is_null' in condition) {
     const path = parseKeyPath(asObject(condition.is_null, `${where}.is_null`).key);
-    return (_id, payload) => valuesAtPath(payload, path).some(isNullValue);
+    return (_id, payload) => someValueAtPath(payload, path, isNullValue);
   }
   if ('must' in condition || 'should' in condition || 'must_not' in condition || Object.keys(condition).length === 0) {
     return compileClauses(condition, where);
@@ -88,7 +93,7 @@ function compileFieldCondition(condition: Record<string, unknown>, where: string
   const checkElement: ValueCheck = checks.length === 1 ? checks[0] : (value) => checks.every((check) => check(value));
   // An array value holds when one of its elements does (arrays inside arrays are not flattened).
   const checkValue: ValueCheck = (value) => (Array.isArray(value) ? value.some(checkElement) : checkElement(value));
-  return (_id, payload) => valuesAtPath(payload, path).some(checkValue);
+  return (_id, payload) => someValueAtPath(payload, path, checkValue);
 }
 
 function compileMatch(raw: unknown, where: string): ValueCheck {

@@ -61,27 +61,32 @@ export function parseWithPayload(raw: unknown, fallback: boolean): WithPayload {
  * through arrays of objects); `a[].b` explicitly walks every element of array `a`.
  * Returns one entry per value found; a final array stays one entry.
  */
-export function valuesAtPath(payload: Payload, path: readonly PathStep[]): unknown[] {
-  let current: unknown[] = [payload];
-  for (const step of path) {
-    const next: unknown[] = [];
-    for (const value of current) collectField(value, step.key, next);
-    if (step.flattenArray) {
-      current = [];
-      for (const value of next) if (Array.isArray(value)) current.push(...value);
-    } else {
-      current = next;
-    }
-  }
-  return current;
+/**
+ * Whether `test` holds for any value at `path`: a step into an array looks into each
+ * element, a `key[]` step continues with the elements of the array found there (a
+ * value that is not an array ends that branch). Walks without collecting, since a
+ * filter asks this of every point it scans.
+ */
+export function someValueAtPath(payload: Payload, path: readonly PathStep[], test: (value: unknown) => boolean): boolean {
+  return someAt(payload, path, 0, test);
 }
 
-function collectField(value: unknown, key: string, into: unknown[]): void {
+function someAt(value: unknown, path: readonly PathStep[], depth: number, test: (value: unknown) => boolean): boolean {
+  return depth === path.length ? test(value) : someInField(value, path, depth, test);
+}
+
+function someInField(value: unknown, path: readonly PathStep[], depth: number, test: (value: unknown) => boolean): boolean {
   if (Array.isArray(value)) {
-    for (const element of value) collectField(element, key, into);
-  } else if (value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, key)) {
-    into.push((value as Record<string, unknown>)[key]);
+    for (const element of value) if (someInField(element, path, depth, test)) return true;
+    return false;
   }
+  const step = path[depth];
+  if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, step.key)) return false;
+  const found = (value as Record<string, unknown>)[step.key];
+  if (!step.flattenArray) return someAt(found, path, depth + 1, test);
+  if (!Array.isArray(found)) return false;
+  for (const element of found) if (someAt(element, path, depth + 1, test)) return true;
+  return false;
 }
 
 export interface PathStep {

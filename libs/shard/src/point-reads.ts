@@ -50,9 +50,7 @@ export function count(table: PointTable, raw: unknown): { count: number } {
   const request = raw === undefined || raw === null ? {} : asObject(raw, 'count request');
   const predicate = compileFilter(request.filter);
   if (!predicate) return { count: table.size };
-  let matching = 0;
-  for (const label of table.liveLabels()) if (predicate(table.idAt(label)!, table.payloadAt(label))) matching++;
-  return { count: matching };
+  return { count: table.labelsMatching(predicate).length };
 }
 
 function retrievedPoint({ table, index }: PointsView, label: number, withPayload: WithPayload, withVector: boolean): RetrievedPoint {

@@ -143,6 +143,22 @@ export class PointTable {
     for (let label = 0; label < this.nextLabel; label++) if (ids[label] !== undefined) yield label;
   }
 
+  /**
+   * Live labels whose point passes `test`, in label order: the one scan behind
+   * filtered search, count and delete by filter (a plain loop: a generator costs
+   * more than a simple predicate per point).
+   */
+  labelsMatching(test: (id: PointId, payload: Payload) => boolean): number[] {
+    const ids = this.idByLabel;
+    const payloads = this.payloadByLabel;
+    const labels: number[] = [];
+    for (let label = 0; label < this.nextLabel; label++) {
+      const id = ids[label];
+      if (id !== undefined && test(id, payloads[label])) labels.push(label);
+    }
+    return labels;
+  }
+
   /** All live ids in scroll order; cached until an id is added or removed. */
   sortedIds(): PointId[] {
     if (this.sortedIdsCache === null) this.sortedIdsCache = [...this.labelById.keys()].sort(comparePointIds);

@@ -49,10 +49,7 @@ function plainSearch(view: ReadView, request: ParsedSearch, k: number): ScoredLa
 function filteredSearch(view: ReadView, request: ParsedSearch, k: number): ScoredLabels {
   const { table, config } = view;
   const predicate = request.predicate!;
-  const matches: number[] = [];
-  for (const label of table.liveLabels()) {
-    if (predicate(table.idAt(label)!, table.payloadAt(label))) matches.push(label);
-  }
+  const matches = table.labelsMatching(predicate);
   if (matches.length === 0) return { labels: [], scores: [] };
   const small = matches.length <= Math.max(SEARCH_TUNING.minExactMatches, SEARCH_TUNING.exactSearchBudget / config.size);
   if (request.exact || small) return exactTopK(table, view.index, request.vector, k, matches);
