@@ -1,5 +1,6 @@
 import { normalizePointId } from './point-id';
 import { parseKeyPath, PathStep, someValueAtPath } from './payload';
+import type { IndexedValue } from './payload-index';
 import { Payload, PointId, ShardError } from './types';
 
 /**
@@ -8,13 +9,39 @@ import { Payload, PointId, ShardError } from './types';
  * condition holds when ANY value found at its key holds (array elements count one
  * by one); a missing key fails every condition except is_empty.
  */
-export type PointPredicate = (id: PointId, payload: Payload) => boolean;
+export interface PointPredicate {
+  (id: PointId, payload: Payload): boolean;
+  /** Conditions of the filter's top-level `must` that every match meets and an index can answer. */
+  narrowing?: Narrowing[];
+}
+
+/** A `has_id` list, or a `match` of `value` / `any` on a key: every matching point is among these. */
+export type Narrowing = { ids: PointId[] } | { key: string; path: PathStep[]; values: IndexedValue[] };
 
 type ValueCheck = (value: unknown) => boolean;
 
 export function compileFilter(filter: unknown): PointPredicate | null {
   if (filter === undefined || filter === null) return null;
-  return compileClauses(filter, 'filter');
+  const predicate: PointPredicate = compileClauses(filter, 'filter');
+  const narrowing = narrowingOf(filter as Record<string, unknown>);
+  if (narrowing.length > 0) predicate.narrowing = narrowing;
+  return predicate;
+}
+
+/** Called on a filter compileClauses accepted, so its shapes are known good. */
+function narrowingOf(filter: Record<string, unknown>): Narrowing[] {
+  const must = filter.must === undefined || filter.must === null ? [] : Array.isArray(filter.must) ? filter.must : [filter.must];
+  const narrowing: Narrowing[] = [];
+  for (const condition of must as Record<string, unknown>[]) {
+    if (Array.isArray(condition.has_id)) {
+      narrowing.push({ ids: condition.has_id.map((id) => normalizePointId(id)) });
+    } else if (typeof condition.key === 'string' && condition.range === undefined && condition.match !== undefined) {
+      const match = condition.match as Record<string, unknown>;
+      const values = 'value' in match ? [match.value as IndexedValue] : 'any' in match ? (match.any as IndexedValue[]) : null;
+      if (values) narrowing.push({ key: condition.key, path: parseKeyPath(condition.key), values });
+    }
+  }
+  return narrowing;
 }
 
 function compileClauses(filter: unknown, where: string): PointPredicate {

@@ -1,6 +1,14 @@
+import type { Narrowing, PointPredicate } from './filter';
 import { comparePointIds } from './point-id';
-import { EMPTY_PAYLOAD } from './payload';
+import { EMPTY_PAYLOAD, PathStep } from './payload';
+import { PayloadValueIndex } from './payload-index';
 import { Payload, PointId } from './types';
+
+/**
+ * Keys a collection indexes at most (each costs ~30 bytes a point); filters on
+ * further keys scan every point.
+ */
+export const MAX_VALUE_INDEXES = 4;
 
 /**
  * The in-memory state of a collection's points, addressed by label (the slot
@@ -10,7 +18,9 @@ import { Payload, PointId } from './types';
  *   high-water mark grows, so slots do not leak under churn;
  * - vectors live in the HNSW index only (HnswIndex.vectorAt);
  * - `payloadBytesTotal` is the sum of `payloadBytesByLabel` over live labels (free
- *   labels hold 0), maintained on every set/delete so `storedBytes` is O(1).
+ *   labels hold 0), maintained on every set/delete so `storedBytes` is O(1);
+ * - each value index (built the first time a filter matches on its key) lists
+ *   exactly the live labels' values, maintained on every set/delete.
  */
 export class PointTable {
   private readonly labelById = new Map<PointId, number>();
@@ -23,6 +33,7 @@ export class PointTable {
   private freeLabels: number[] = [];
   private nextLabel = 0;
   private sortedIdsCache: PointId[] | null = null;
+  private readonly valueIndexes = new Map<string, PayloadValueIndex>();
 
   constructor(
     readonly dim: number,
@@ -116,6 +127,10 @@ export class PointTable {
       this.idByLabel[label] = id;
       this.sortedIdsCache = null;
     }
+    for (const index of this.valueIndexes.values()) {
+      if (this.payloadByLabel[label] !== undefined) index.remove(label, this.payloadByLabel[label]);
+      index.add(label, payload);
+    }
     this.payloadByLabel[label] = payload;
     this.payloadBytesTotal += payloadBytes - (this.payloadBytesByLabel[label] ?? 0);
     this.payloadBytesByLabel[label] = payloadBytes;
@@ -128,6 +143,7 @@ export class PointTable {
     if (label === undefined) return undefined;
     this.labelById.delete(id);
     this.idByLabel[label] = undefined;
+    for (const index of this.valueIndexes.values()) index.remove(label, this.payloadByLabel[label]);
     this.payloadByLabel[label] = EMPTY_PAYLOAD;
     this.payloadBytesTotal -= this.payloadBytesByLabel[label] ?? 0;
     this.payloadBytesByLabel[label] = 0;
@@ -144,19 +160,58 @@ export class PointTable {
   }
 
   /**
-   * Live labels whose point passes `test`, in label order: the one scan behind
-   * filtered search, count and delete by filter (a plain loop: a generator costs
-   * more than a simple predicate per point).
+   * Live labels whose point passes `test`, in label order: behind filtered search,
+   * count and delete by filter. When the filter's `must` names ids or matches values
+   * on a key, only the fewest such candidates are checked; otherwise every point is,
+   * in a plain loop (a generator costs more than a simple predicate per point).
    */
-  labelsMatching(test: (id: PointId, payload: Payload) => boolean): number[] {
+  labelsMatching(test: PointPredicate): number[] {
     const ids = this.idByLabel;
     const payloads = this.payloadByLabel;
     const labels: number[] = [];
+    const candidates = test.narrowing ? this.fewestCandidates(test.narrowing) : null;
+    if (candidates) {
+      for (const label of candidates) {
+        const id = ids[label];
+        if (id !== undefined && test(id, payloads[label])) labels.push(label);
+      }
+      return labels.sort((a, b) => a - b);
+    }
     for (let label = 0; label < this.nextLabel; label++) {
       const id = ids[label];
       if (id !== undefined && test(id, payloads[label])) labels.push(label);
     }
     return labels;
+  }
+
+  /** Live labels every match is among, from the narrowing that yields the fewest; null to scan. */
+  private fewestCandidates(narrowing: readonly Narrowing[]): ReadonlySet<number> | null {
+    let fewest: ReadonlySet<number> | null = null;
+    for (const narrow of narrowing) {
+      const candidates = 'ids' in narrow ? this.labelsOf(narrow.ids) : this.valueIndex(narrow.key, narrow.path)?.labelsWithAny(narrow.values);
+      if (candidates && (fewest === null || candidates.size < fewest.size)) fewest = candidates;
+    }
+    return fewest;
+  }
+
+  private labelsOf(ids: readonly PointId[]): Set<number> {
+    const labels = new Set<number>();
+    for (const id of ids) {
+      const label = this.labelById.get(id);
+      if (label !== undefined) labels.add(label);
+    }
+    return labels;
+  }
+
+  /** The index of a key's values, built on first use (up to MAX_VALUE_INDEXES keys); null past that. */
+  private valueIndex(key: string, path: readonly PathStep[]): PayloadValueIndex | null {
+    let index = this.valueIndexes.get(key);
+    if (index) return index;
+    if (this.valueIndexes.size >= MAX_VALUE_INDEXES) return null;
+    index = new PayloadValueIndex(path);
+    for (let label = 0; label < this.nextLabel; label++) if (this.idByLabel[label] !== undefined) index.add(label, this.payloadByLabel[label]);
+    this.valueIndexes.set(key, index);
+    return index;
   }
 
   /** All live ids in scroll order; cached until an id is added or removed. */

@@ -25,7 +25,7 @@ export class QdrantUnsupportedController {
   @All([':name/index', ':name/index/:field'])
   @TenantRoute()
   payloadIndex() {
-    return refuse('payload indexes are not supported: filters work without one (a filtered search checks the payload of each point it considers)');
+    return refuse('creating payload indexes is not supported: HiveHub indexes a key by itself the first time a filter matches values on it (up to 4 keys a collection)');
   }
 
   @All([':name/points/payload', ':name/points/payload/delete', ':name/points/payload/clear'])

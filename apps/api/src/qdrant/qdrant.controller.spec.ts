@@ -108,7 +108,7 @@ describe('Qdrant routes over a fake data plane', () => {
   it("answers Qdrant routes HiveHub does not serve with a 400 naming the gap, after the key check", async () => {
     await createDocs();
     const refused: [string, string, string][] = [
-      ['put', '/collections/docs/index', 'payload indexes are not supported'],
+      ['put', '/collections/docs/index', 'creating payload indexes is not supported'],
       ['post', '/qdrant/collections/docs/points/payload', 'payload-only updates are not supported'],
       ['put', '/collections/docs/points/vectors', 'vector-only updates are not supported'],
       ['post', '/collections/docs/points/batch', 'batch update API is not supported'],
