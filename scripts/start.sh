@@ -10,7 +10,8 @@
 # - Once the api answers /health, prints where to find it.
 #
 # Environment: .env is loaded (never overriding what is set); API_PORT (15002),
-# DATA_DIR (./data), ADMIN_TOKEN, START_SKIP_SETUP=1, and whatever setup.sh reads.
+# WORKER_PORT (15003), DATA_DIR (./data), ADMIN_TOKEN, START_SKIP_SETUP=1, and
+# whatever setup.sh reads.
 set -euo pipefail
 SCRIPT_NAME=start
 # shellcheck source=scripts/lib/common.sh
@@ -21,6 +22,14 @@ load_dotenv
 [[ "${START_SKIP_SETUP:-0}" != 0 ]] || bash "$ROOT/scripts/setup.sh" </dev/null
 
 API_PORT="${API_PORT:-15002}"
+WORKER_PORT="${WORKER_PORT:-15003}"
+# A port something already answers on (another HiveHub, from this checkout or another)
+# would otherwise show as a stack trace, after a banner printed for the other one.
+for port_var in API_PORT WORKER_PORT; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/${!port_var}") 2>/dev/null; then
+    die "port ${!port_var} is already in use (another HiveHub running? stop it, or set $port_var to a free port)"
+  fi
+done
 STOP_TIMEOUT="${START_STOP_TIMEOUT:-30}"
 API_MAIN=dist/apps/api/src/main.js
 WORKER_MAIN=dist/apps/worker/src/main.js

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { statSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { API_MAIN, freePort, startNode, waitFor, WORKER_MAIN } from './support/processes';
@@ -27,6 +29,29 @@ describe('process start-up', () => {
     expect(await worker.exited).toBe(1);
     expect(worker.log()).toContain('NODE_DEAD_AFTER_MS');
     expect(worker.log()).toContain('WORKER_PORT');
+  });
+
+  it('npm start refuses a port something already answers on, naming it and the setting', async () => {
+    const { env } = stackInfo();
+    const busy = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => busy.once('listening', resolve));
+    const workerPort = (busy.address() as { port: number }).port;
+    const apiPort = await freePort();
+    try {
+      const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = execFile('bash', ['scripts/start.sh'], { env: { ...process.env, ...env, START_SKIP_SETUP: '1', API_PORT: String(apiPort), WORKER_PORT: String(workerPort) } }, (err, _stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+        );
+        child.stdin?.end();
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`port ${workerPort} is already in use`);
+      expect(run.stderr).toContain('WORKER_PORT');
+      // Nothing was started on the free port.
+      await expect(fetch(`http://127.0.0.1:${apiPort}/health`)).rejects.toThrow();
+    } finally {
+      busy.close();
+    }
   });
 
   it('generates an admin token on first start when ADMIN_TOKEN is unset, and keeps it', async () => {
