@@ -7,7 +7,6 @@ import { jobMetrics } from '@hivehub/common';
 import { InjectConfig, type RedisConfig, type WorkerConfig } from '@hivehub/config';
 import {
   JOB_HANDLER_METADATA,
-  JOB_NAMES,
   type JobHandlerClass,
   type JobName,
   nodeQueueName,
@@ -15,7 +14,6 @@ import {
   redisConnection,
 } from '@hivehub/jobs';
 import { NodeIdentity } from '../node/node-identity.provider';
-import { handlerProblems } from './handler-check';
 
 /**
  * Consumes this node's BullMQ queue and dispatches each job to its @JobHandler class.
@@ -39,16 +37,13 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     this.metrics = jobMetrics(registry);
   }
 
-  /** Refuses to boot unless every job name has exactly one handler. */
+  /** Each job name's handler instance (WorkerModule.with checked there is exactly one). */
   onModuleInit(): void {
-    const found = this.discovery
-      .getProviders()
-      .filter((wrapper) => wrapper.metatype && wrapper.instance)
-      .map((wrapper) => ({ name: Reflect.getMetadata(JOB_HANDLER_METADATA, wrapper.metatype!) as string | undefined, instance: wrapper.instance }))
-      .filter((h): h is { name: JobName; instance: JobHandlerClass } => typeof h.name === 'string');
-    const problems = handlerProblems(JOB_NAMES, found.map((h) => h.name));
-    if (problems.length > 0) throw new Error(`job handlers are incomplete: ${problems.join('; ')}`);
-    for (const h of found) this.handlers.set(h.name, h.instance);
+    for (const wrapper of this.discovery.getProviders()) {
+      if (!wrapper.metatype || !wrapper.instance) continue;
+      const name = Reflect.getMetadata(JOB_HANDLER_METADATA, wrapper.metatype) as JobName | undefined;
+      if (typeof name === 'string') this.handlers.set(name, wrapper.instance as JobHandlerClass);
+    }
   }
 
   /** Starts consuming; called once the node is registered. */
