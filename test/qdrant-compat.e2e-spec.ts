@@ -7,6 +7,13 @@ import { bruteForceTopK, cosine, randomVectors } from './support/vectors';
  * The official Qdrant JavaScript client, unchanged, against the running stack with a
  * tenant key; every result is checked against a brute-force reference.
  */
+/** The status and Qdrant error text of a call the client rejects. */
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => ({ status: 0, error: 'no error' }),
+    (err: { status: number; data?: { status?: { error?: string } } }) => ({ status: err.status, error: err.data?.status?.error ?? '' }),
+  );
+
 describe('official @qdrant/js-client-rest against HiveHub', () => {
   const dim = 16;
   const vectors = randomVectors(600, dim, 7);
@@ -104,11 +111,6 @@ describe('official @qdrant/js-client-rest against HiveHub', () => {
   });
 
   it('reports errors the client surfaces, with Qdrant-shaped bodies', async () => {
-    const failure = (promise: Promise<unknown>) =>
-      promise.then(
-        () => ({ status: 0, error: 'no error' }),
-        (err: { status: number; data?: { status?: { error?: string } } }) => ({ status: err.status, error: err.data?.status?.error ?? '' }),
-      );
     const wrongDimension = await failure(client.upsert('docs', { wait: true, points: [{ id: 1, vector: [1, 2, 3] }] }));
     expect(wrongDimension.status).toBe(400);
     expect(wrongDimension.error).toMatch(/dimension/i);
@@ -122,11 +124,6 @@ describe('official @qdrant/js-client-rest against HiveHub', () => {
   });
 
   it('says which Qdrant features are not served, through the client, with a 400', async () => {
-    const failure = (promise: Promise<unknown>) =>
-      promise.then(
-        () => ({ status: 0, error: 'no error' }),
-        (err: { status: number; data?: { status?: { error?: string } } }) => ({ status: err.status, error: err.data?.status?.error ?? '' }),
-      );
     const refusals = await Promise.all([
       failure(client.createPayloadIndex('docs', { field_name: 'lang', field_schema: 'keyword', wait: true })),
       failure(client.setPayload('docs', { payload: { lang: 'fr' }, points: [1], wait: true })),
