@@ -35,18 +35,25 @@ export class PayloadValueIndex {
 
   /**
    * Labels holding any of `values` (a superset of what the condition matches; callers
-   * check each). For one value this may be the index's own set: read it, never change it.
+   * check each), or null when more than `atMost` may (counted before collecting). For
+   * one value this may be the index's own set: read it, never change it.
    */
-  labelsWithAny(values: readonly IndexedValue[]): ReadonlySet<number> {
+  labelsWithAny(values: readonly IndexedValue[], atMost: number): ReadonlySet<number> | null {
+    let held = 0;
+    for (const value of values) {
+      const labels = this.labelsByValue.get(value);
+      held += labels === undefined ? 0 : typeof labels === 'number' ? 1 : labels.size;
+    }
+    if (held > atMost) return null;
     if (values.length === 1) {
-      const held = this.labelsByValue.get(values[0]);
-      if (held instanceof Set) return held;
+      const labels = this.labelsByValue.get(values[0]);
+      if (labels instanceof Set) return labels;
     }
     const union = new Set<number>();
     for (const value of values) {
-      const held = this.labelsByValue.get(value);
-      if (typeof held === 'number') union.add(held);
-      else if (held) for (const label of held) union.add(label);
+      const labels = this.labelsByValue.get(value);
+      if (typeof labels === 'number') union.add(labels);
+      else if (labels) for (const label of labels) union.add(label);
     }
     return union;
   }

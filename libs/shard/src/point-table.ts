@@ -184,11 +184,21 @@ export class PointTable {
     return labels;
   }
 
-  /** Live labels every match is among, from the narrowing that yields the fewest; null to scan. */
+  /**
+   * Live labels every match is among, from the narrowing that yields the fewest; null
+   * to scan, also when every narrowing names more than a quarter of the points (one
+   * pass over all of them is then cheaper than collecting and sorting those).
+   */
   private fewestCandidates(narrowing: readonly Narrowing[]): ReadonlySet<number> | null {
+    const atMost = Math.floor(this.labelById.size / 4);
     let fewest: ReadonlySet<number> | null = null;
     for (const narrow of narrowing) {
-      const candidates = 'ids' in narrow ? this.labelsOf(narrow.ids) : this.valueIndex(narrow.key, narrow.path)?.labelsWithAny(narrow.values);
+      const candidates =
+        'ids' in narrow
+          ? narrow.ids.length <= atMost
+            ? this.labelsOf(narrow.ids)
+            : null
+          : this.valueIndex(narrow.key, narrow.path)?.labelsWithAny(narrow.values, atMost);
       if (candidates && (fewest === null || candidates.size < fewest.size)) fewest = candidates;
     }
     return fewest;

@@ -65,17 +65,14 @@ export class ErrorFilter implements ExceptionFilter {
 }
 
 /**
- * Fastify's own 4xx errors (body over BODY_LIMIT, a malformed request) as the
- * HttpExceptions they are; anything else unchanged. Nest hands Fastify's errors to
- * the filters already as HttpExceptions with Fastify's message, so a body over the
- * limit is recognised by its status and told with the limit that applies.
+ * A body over BODY_LIMIT told with the limit that applies and what to do; anything
+ * else unchanged. Nest hands Fastify's own errors to the filters already as
+ * HttpExceptions carrying Fastify's message, so the 413 is recognised by its status.
  */
 export function fromFramework(exception: unknown, req?: { routeOptions?: { bodyLimit?: number } }): unknown {
-  const e = exception as { statusCode?: unknown; code?: unknown; message?: string };
-  const status = exception instanceof HttpException ? exception.getStatus() : e?.statusCode;
+  const status = exception instanceof HttpException ? exception.getStatus() : (exception as { statusCode?: unknown })?.statusCode;
   if (status === 413) return new HttpException({ message: bodyTooLarge(req?.routeOptions?.bodyLimit) }, 413);
-  if (typeof e?.code !== 'string' || !e.code.startsWith('FST_') || typeof e.statusCode !== 'number' || e.statusCode >= 500) return exception;
-  return new HttpException({ message: e.message ?? 'bad request' }, e.statusCode);
+  return exception;
 }
 
 function bodyTooLarge(limitBytes: number | undefined): string {
