@@ -36,7 +36,9 @@ describe('BackupReconciler (PostgreSQL + Redis)', () => {
     const nodeId = `ghost-${randomUUID().slice(0, 8)}`;
     const id = randomUUID();
     await backups.createWithinQuota(tenantId, { id, source: BackupSource.backup, requestedCollections: ['*'], storagePrefix: `p/${id}`, nodeId }, 5);
-    return (await quiet(tenantId, id))!;
+    // Fresh, so the test stack's own api process (it sweeps every 5 s) leaves it alone
+    // until a test makes it quiet.
+    return (await backups.find(tenantId, id))!;
   };
   /** As if nothing had written the row for a minute. */
   const quiet = async (tenantId: string, id: string) => {
@@ -47,6 +49,7 @@ describe('BackupReconciler (PostgreSQL + Redis)', () => {
   it('enqueues a row whose job Redis lost, once, whichever api process sweeps', async () => {
     const row = await queuedBackup();
     expect(await jobs.state(row.nodeId!, row.id)).toBe('missing');
+    await quiet(row.tenantId, row.id);
     await Promise.all(reconcilers.map((r) => r.sweep()));
     expect(await jobs.state(row.nodeId!, row.id)).toBe('waiting');
     expect(await jobs.depth(row.nodeId!)).toBe(1);
