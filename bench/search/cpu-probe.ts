@@ -39,6 +39,7 @@ const build: Build = { dir: path.join(ROOT, 'dist'), apiMain: path.join(ROOT, 'd
   await run('node ', new HttpJson(stack.nodeUrl), `/internal/shards/${stack.tenantId}/ops/search`, { authorization: `Bearer ${stack.nodeToken}` });
   bodies.splice(0, 500, ...saved);
   if (process.env.PROFILE) { console.log('profiling window'); await run('api  ', stack.http, '/collections/c/points/search', h, 8000); }
+  for (let i = 0; i < Number(process.env.REPEAT ?? 0); i++) await run('api  ', stack.http, '/collections/c/points/search', h);
   await stack.stop();
   process.exit(0);
 })().catch((e) => { console.error(e); process.exit(1); });

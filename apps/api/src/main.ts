@@ -7,6 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureHttpApp, httpAdapter } from './http/http-app';
 import { mountOpenApi } from './openapi';
+import { QdrantSearchRoute } from './qdrant/qdrant-search.route';
 import { loadApiSettings } from './settings';
 
 async function bootstrap(): Promise<void> {
@@ -15,6 +16,7 @@ async function bootstrap(): Promise<void> {
   const logger = createLogger(settings.log, 'api');
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(settings), httpAdapter(settings.api.bodyLimit), { logger, bodyParser: false });
   configureHttpApp(app);
+  app.get(QdrantSearchRoute).serveFirstOn(app);
   app.enableShutdownHooks();
   mountOpenApi(app);
   await app.listen(settings.api.port, settings.api.host);

@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HIVEHUB_VERSION } from '@hivehub/common';
+import { withQdrantSearchRoutes } from './qdrant/qdrant-search.openapi';
 
-/** OpenAPI at /docs (UI) and /docs-json, generated from the controllers and DTOs. */
+/** OpenAPI at /docs (UI) and /docs-json, generated from the controllers and DTOs, plus the search routes served ahead of Nest. */
 export function mountOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('HiveHub API')
@@ -16,5 +17,5 @@ export function mountOpenApi(app: INestApplication): void {
       'hub-service',
     )
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => withQdrantSearchRoutes(SwaggerModule.createDocument(app, config)), { jsonDocumentUrl: 'docs-json' });
 }

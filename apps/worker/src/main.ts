@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createLogger } from '@hivehub/common';
+import { createLogger, serveFirst } from '@hivehub/common';
 import { ConfigError, loadDotEnv } from '@hivehub/config';
 import { JobRunner } from './jobs/job-runner.service';
 import { NodeRegistration } from './node/node-registration.service';
@@ -24,19 +23,6 @@ async function bootstrap(): Promise<void> {
   // Register only once the internal port answers, then take jobs.
   await app.get(NodeRegistration).start(address);
   app.get(JobRunner).start();
-}
-
-/**
- * Puts the hot internal data route in front of Nest on the same server: its requests
- * never enter Express; every other request does, as before.
- */
-function serveFirst(server: Server, route: InternalShardsRoute): void {
-  const nest = server.listeners('request') as RequestListener[];
-  server.removeAllListeners('request');
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (route.matches(req.url)) route.serve(req, res);
-    else for (const listener of nest) listener(req, res);
-  });
 }
 
 bootstrap().catch((err) => {

@@ -5,3 +5,4 @@ export * from './version';
 export * from './metrics';
 export * from './periodic-task';
 export * from './timeout';
+export * from './serve-first';

@@ -10,10 +10,7 @@ import { TenantAuthService } from './tenant-auth.service';
 
 const REQUIRED_SCOPE = 'hivehub:required-scope';
 
-/**
- * Service headers win when present, so a wrong X-HiveHub-Service is always a 401
- * even next to a valid key: a header that claims service identity is never ignored.
- */
+/** Routes marked with `@TenantRoute(scope)` act for the tenant `authenticateTenant` finds. */
 @Injectable()
 export class TenantAuthGuard implements CanActivate {
   constructor(
@@ -23,24 +20,34 @@ export class TenantAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<HttpRequest & { principal?: Principal }>();
-    const serviceKey = header(req, 'x-hivehub-service');
-    let principal: Principal;
-    if (serviceKey !== undefined) {
-      principal = await this.auth.authenticateService(serviceKey, header(req, 'x-hivehub-user-id'));
-    } else {
-      const key = presentedApiKey(req);
-      if (!key) {
-        throw new DomainError('unauthorized', 'send a tenant key as Authorization: Bearer <key> or api-key: <key>');
-      }
-      principal = await this.auth.authenticateKey(key);
-    }
     const scope = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]);
-    if (scope && !principal.scopes.includes(scope)) {
-      throw new DomainError('insufficient_scope', `this route needs the '${scope}' scope; the key has: ${principal.scopes.join(', ') || 'none'}`);
-    }
-    req.principal = principal;
+    req.principal = await authenticateTenant(this.auth, req, scope);
     return true;
   }
+}
+
+/**
+ * The tenant a request acts for, by its service headers or its key, holding `scope`
+ * when one is named. Service headers win when present, so a wrong X-HiveHub-Service
+ * is always a 401 even next to a valid key: a header that claims service identity is
+ * never ignored.
+ */
+export async function authenticateTenant(auth: TenantAuthService, req: Pick<HttpRequest, 'headers'>, scope: Scope | undefined): Promise<Principal> {
+  const serviceKey = header(req, 'x-hivehub-service');
+  let principal: Principal;
+  if (serviceKey !== undefined) {
+    principal = await auth.authenticateService(serviceKey, header(req, 'x-hivehub-user-id'));
+  } else {
+    const key = presentedApiKey(req);
+    if (!key) {
+      throw new DomainError('unauthorized', 'send a tenant key as Authorization: Bearer <key> or api-key: <key>');
+    }
+    principal = await auth.authenticateKey(key);
+  }
+  if (scope && !principal.scopes.includes(scope)) {
+    throw new DomainError('insufficient_scope', `this route needs the '${scope}' scope; the key has: ${principal.scopes.join(', ') || 'none'}`);
+  }
+  return principal;
 }
 
 /** Marks a route as acting for one tenant; `scope` is what the key must carry. */

@@ -75,7 +75,7 @@ export function fromFramework(exception: unknown, req?: { routeOptions?: { bodyL
   return exception;
 }
 
-function bodyTooLarge(limitBytes: number | undefined): string {
+export function bodyTooLarge(limitBytes: number | undefined): string {
   const limit = limitBytes === undefined ? '' : ` (${limitBytes % 2 ** 20 === 0 ? `${limitBytes / 2 ** 20} MiB` : `${limitBytes} bytes`})`;
   return `request body is larger than this server accepts${limit}: send it in smaller requests (operators set the limit with BODY_LIMIT)`;
 }

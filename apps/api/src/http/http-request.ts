@@ -8,7 +8,7 @@ export interface HttpRequest {
 }
 
 /** A header's value (the first one when repeated), or undefined. */
-export function header(req: HttpRequest, name: string): string | undefined {
+export function header(req: Pick<HttpRequest, 'headers'>, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }

@@ -7,21 +7,23 @@ import { QdrantCollectionsService } from './qdrant-collections.service';
 import { QdrantPointsController } from './qdrant-points.controller';
 import { QdrantPointsService } from './qdrant-points.service';
 import { QdrantRootController } from './qdrant-root.controller';
-import { QdrantSearchController } from './qdrant-search.controller';
+import { QdrantSearchRoute } from './qdrant-search.route';
 import { QdrantSearchService } from './qdrant-search.service';
 import { QdrantUnsupportedController, QdrantUnsupportedRootController } from './qdrant-unsupported.controller';
 
-/** The tenant data API, Qdrant-compatible, at /collections and /qdrant/collections (plus / and /stats). */
+/**
+ * The tenant data API, Qdrant-compatible, at /collections and /qdrant/collections (plus /
+ * and /stats). The search routes are QdrantSearchRoute, served ahead of Nest (main.ts).
+ */
 @Module({
   imports: [DataPlaneModule],
   controllers: [
     QdrantRootController,
     QdrantCollectionsController,
     QdrantPointsController,
-    QdrantSearchController,
     QdrantUnsupportedController,
     QdrantUnsupportedRootController,
   ],
-  providers: [{ provide: DataPlane, useExisting: DataPlaneClient }, QdrantCollectionsService, QdrantPointsService, QdrantSearchService],
+  providers: [{ provide: DataPlane, useExisting: DataPlaneClient }, QdrantCollectionsService, QdrantPointsService, QdrantSearchService, QdrantSearchRoute],
 })
 export class QdrantModule {}

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Histogram, Registry } from 'prom-client';
+import type { HotRoute } from '@hivehub/common';
 import { isShardOp, ShardError, type ShardErrorCode } from '@hivehub/shard';
 import { NodeToken } from './node-token';
 import { ShardHost } from './shard-host.service';
@@ -37,7 +38,7 @@ class RouteError extends Error {
  * times the CPU of the search itself per call.
  */
 @Injectable()
-export class InternalShardsRoute {
+export class InternalShardsRoute implements HotRoute {
   private readonly logger = new Logger('internal-shards');
   private readonly durations: Histogram<'op' | 'status'>;
 
@@ -55,8 +56,8 @@ export class InternalShardsRoute {
     });
   }
 
-  matches(url: string | undefined): boolean {
-    return url !== undefined && url.startsWith('/internal/shards/');
+  matches(req: IncomingMessage): boolean {
+    return req.url !== undefined && req.url.startsWith('/internal/shards/');
   }
 
   serve(req: IncomingMessage, res: ServerResponse): void {

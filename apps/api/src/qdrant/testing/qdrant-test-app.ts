@@ -3,7 +3,8 @@ import { Global, type INestApplication, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { DomainError } from '@hivehub/common';
+import { Registry } from 'prom-client';
+import { createMetricsRegistry, DomainError } from '@hivehub/common';
 import type { Tenant } from '@hivehub/db';
 import type { CollectionInfo, PointStruct, ScoredPoint, SearchRequest, ShardOp, ShardOpArgs, ShardOpResult } from '@hivehub/shard';
 import { TenantAuthGuard } from '../../auth/tenant-auth.guard';
@@ -13,8 +14,10 @@ import type { Scope } from '../../auth/scopes';
 import { DataPlaneModule } from '../../data-plane/data-plane.module';
 import { ErrorFilter } from '../../http/error.filter';
 import { configureHttpApp, httpAdapter } from '../../http/http-app';
+import { HttpMetrics } from '../../metrics/http-metrics';
 import { DataPlane } from '../data-plane.port';
 import { QdrantModule } from '../qdrant.module';
+import { QdrantSearchRoute } from '../qdrant-search.route';
 
 export const TENANT = { id: 'tenant-1', name: 'acme', status: 'active', maxCollections: 3, maxVectors: BigInt(1000), maxStorageBytes: BigInt(1_000_000) } as unknown as Tenant;
 
@@ -40,6 +43,11 @@ class FakeAuthModule {}
 
 @Module({})
 class NoDataPlaneModule {}
+
+/** The api's request-duration metric, as MetricsModule provides it, without the cluster metrics (they need PostgreSQL). */
+@Global()
+@Module({ providers: [{ provide: Registry, useFactory: createMetricsRegistry }, HttpMetrics], exports: [Registry, HttpMetrics] })
+class HttpMetricsModule {}
 
 interface Collection {
   info: Omit<CollectionInfo, 'points_count'>;
@@ -139,10 +147,10 @@ export class FakeDataPlane extends DataPlane {
   }
 }
 
-/** The real QdrantModule (controllers, filter, guard, global pipe and filter as main.ts sets them) over a fake data plane and fake key lookup. */
+/** The real QdrantModule (controllers, the search route, filter, guard, global pipe and filter as main.ts sets them) over a fake data plane and fake key lookup. */
 export async function qdrantTestApp(dataPlane = new FakeDataPlane()): Promise<{ app: INestApplication; dataPlane: FakeDataPlane }> {
   const moduleRef = await Test.createTestingModule({
-    imports: [FakeAuthModule, QdrantModule],
+    imports: [FakeAuthModule, HttpMetricsModule, QdrantModule],
     providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
   })
     .overrideModule(DataPlaneModule)
@@ -152,6 +160,7 @@ export async function qdrantTestApp(dataPlane = new FakeDataPlane()): Promise<{ 
     .compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter('1mb'), { logger: false, bodyParser: false });
   configureHttpApp(app);
+  app.get(QdrantSearchRoute).serveFirstOn(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return { app, dataPlane };
