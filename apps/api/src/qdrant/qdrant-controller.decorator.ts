@@ -18,10 +18,11 @@ export const QdrantController = () =>
 /** OpenAPI for a route's Qdrant body; the schemas are Qdrant's (loose unions), checked by zod in schemas/. */
 export const QdrantBody = (description: string) => ApiBody({ description, schema: { type: 'object' } });
 
-export const QdrantResult = (description: string) =>
-  ApiOkResponse({
-    description: `{"result": ${description}, "status": "ok", "time": <seconds>}; errors are {"status": {"error": "<message>"}, "time": <seconds>}`,
-  });
+/** The 200 answer of a Qdrant route whose result is `result`, and its errors. */
+export const qdrantOkDescription = (result: string) =>
+  `{"result": ${result}, "status": "ok", "time": <seconds>}; errors are {"status": {"error": "<message>"}, "time": <seconds>}`;
+
+export const QdrantResult = (description: string) => ApiOkResponse({ description: qdrantOkDescription(description) });
 
 export const CollectionParam = () => ApiParam({ name: 'name', description: 'collection name' });
 

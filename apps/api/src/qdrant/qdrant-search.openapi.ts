@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { qdrantOkDescription } from './qdrant-controller.decorator';
 import { QDRANT_COLLECTION_ROUTES } from './qdrant-envelope';
 
 const SEARCH_FIELDS = '"filter"?, "offset"?, "with_payload"? (default false), "with_vector"?, "score_threshold"?, "params"?: {"hnsw_ef", "exact"}';
@@ -48,7 +49,7 @@ export function withQdrantSearchRoutes(document: OpenAPIObject): OpenAPIObject {
           parameters: [{ name: 'name', in: 'path', required: true, description: 'collection name', schema: { type: 'string' } }],
           requestBody: { required: true, description: route.body, content: { 'application/json': { schema: { type: 'object' } } } },
           responses: {
-            200: { description: `{"result": ${route.result}, "status": "ok", "time": <seconds>}; errors are {"status": {"error": "<message>"}, "time": <seconds>}` },
+            200: { description: qdrantOkDescription(route.result) },
             401: { description: 'missing, unknown, revoked or expired key; wrong service key' },
             403: { description: 'tenant suspended, or the key lacks the read scope' },
           },

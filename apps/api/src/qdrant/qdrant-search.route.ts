@@ -29,7 +29,8 @@ const JSON_TYPE = /^application\/json\s*(;|$)/i;
 @Injectable()
 export class QdrantSearchRoute implements HotRoute {
   private readonly logger = new Logger('qdrant');
-  private bodyLimit = 1024 * 1024;
+  /** BODY_LIMIT in bytes, as the app's Fastify instance was configured (set by serveFirstOn). */
+  private bodyLimit: number;
 
   constructor(
     private readonly search: QdrantSearchService,
@@ -39,7 +40,7 @@ export class QdrantSearchRoute implements HotRoute {
 
   /** Serves this route on the app's server ahead of Fastify, with the app's body limit. */
   serveFirstOn(app: NestFastifyApplication): void {
-    this.bodyLimit = app.getHttpAdapter().getInstance().initialConfig.bodyLimit ?? this.bodyLimit;
+    this.bodyLimit = app.getHttpAdapter().getInstance().initialConfig.bodyLimit!;
     serveFirst(app.getHttpServer(), this);
   }
 
