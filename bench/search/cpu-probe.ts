@@ -33,6 +33,10 @@ const build: Build = { dir: path.join(ROOT, 'dist'), apiMain: path.join(ROOT, 'd
     const a = (cpuMicros(stack.api.child.pid!) - a0) / N, w = (cpuMicros(stack.worker.child.pid!) - w0) / N, c = (c1.user + c1.system - c0.user - c0.system) / N;
     console.log(`${label}: ${Math.round(N / ms * 1000)} QPS; CPU µs/req api ${a.toFixed(0)} worker ${w.toFixed(0)} client ${c.toFixed(0)}`);
   }
+  // What the processes spend with no request in flight (timers, queues, heartbeats): part of every per-request figure.
+  const i0 = [cpuMicros(stack.api.child.pid!), cpuMicros(stack.worker.child.pid!)];
+  await new Promise((r) => setTimeout(r, 3000));
+  console.log(`idle: CPU µs per second api ${((cpuMicros(stack.api.child.pid!) - i0[0]) / 3).toFixed(0)} worker ${((cpuMicros(stack.worker.child.pid!) - i0[1]) / 3).toFixed(0)}`);
   await run('api  ', stack.http, '/collections/c/points/search', h);
   const nb = bodies.map((b) => `{"collection":"c","request":${b}}`);
   const saved = bodies.splice(0, 500, ...nb);

@@ -2,10 +2,13 @@
 // concurrent, HttpJson) through two bare node:http hops (a proxy that forwards the
 // body to a "node" that answers ten canned hits), with no framework, no parsing, no
 // search. It prints QPS and the CPU each process spends per request, and what the
-// full stack could reach at best with a search of a given cost added to the floor:
+// full stack could reach at best with a search of a given cost added to the floor, then
+// measures the same hops with the node spending that search's CPU before each answer,
+// and one hop (the client straight to that node):
 //   node -r ./bench/search/register.js bench/search/floor-probe.ts [search µs]
 // (search µs: the in-process engine's time per search, 1e6 / its QPS; default 104,
-// the 100k x 128 engine at ef 48.)
+// the 100k x 128 engine at ef 48.) The full benchmark's http runner measures the last
+// two (`measureHops`) with its own engine's search time.
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +20,7 @@ const REQUESTS = 20_000;
 const CLIENTS = 8;
 
 /** The child processes: `node` answers canned hits; `proxy <target port>` forwards. Each reports its port. */
-function serve(role: string, target: number): void {
+function serve(role: string, target: number, spinMicros: number): void {
   const hits = Buffer.from(JSON.stringify({ result: Array.from({ length: 10 }, (_, i) => ({ id: i, version: 0, score: 0.9 - i / 100 })), status: 'ok', time: 0 }));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -25,6 +28,7 @@ function serve(role: string, target: number): void {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (role === 'node') {
+        for (const until = performance.now() + spinMicros / 1000; performance.now() < until; );
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': hits.length }).end(hits);
         return;
       }
@@ -44,15 +48,24 @@ function serve(role: string, target: number): void {
   server.listen(0, '127.0.0.1', () => process.send?.((server.address() as AddressInfo).port));
 }
 
-function start(role: string, target = 0): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(__filename, [role, String(target)], { execArgv: ['-r', require.resolve('./register.js')] });
+function start(role: string, target = 0, spinMicros = 0): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(__filename, [role, String(target), String(spinMicros)], { execArgv: ['-r', require.resolve('./register.js')] });
   return new Promise((resolve) => child.once('message', (port) => resolve({ child, port: port as number })));
 }
 
-async function main(searchMicros: number): Promise<void> {
-  const { child: node, port: nodePort } = await start('node');
+/** QPS and CPU µs per request of each process, through the two hops (or straight) to a node that spins `spinMicros` per answer. */
+export interface HopFigures {
+  qps: number;
+  /** CPU µs per request in each process (proxy 0 with one hop). */
+  client: number;
+  proxy: number;
+  node: number;
+}
+
+export async function measureHops(spinMicros: number, hops: 1 | 2 = 2): Promise<HopFigures> {
+  const { child: node, port: nodePort } = await start('node', 0, spinMicros);
   const { child: proxy, port: proxyPort } = await start('proxy', nodePort);
-  const client = new HttpJson(`http://127.0.0.1:${proxyPort}`);
+  const client = new HttpJson(`http://127.0.0.1:${hops === 2 ? proxyPort : nodePort}`);
   const vector = JSON.stringify({ vector: Array.from({ length: 128 }, () => Math.random() - 0.5), limit: 10, params: { hnsw_ef: 48 } });
   const round = async (n: number) => {
     let next = 0;
@@ -60,29 +73,44 @@ async function main(searchMicros: number): Promise<void> {
       while (next++ < n) if ((await client.send('POST', '/', vector)).body.result.length !== 10) throw new Error('bad answer');
     }));
   };
-  await round(5_000); // warm-up
+  const requests = spinMicros > 0 ? REQUESTS / 4 : REQUESTS;
+  await round(requests / 4); // warm-up
   const before = [cpuMicros(proxy.pid!), cpuMicros(node.pid!), process.cpuUsage()] as const;
   const started = performance.now();
-  await round(REQUESTS);
-  const qps = REQUESTS / ((performance.now() - started) / 1000);
+  await round(requests);
+  const qps = requests / ((performance.now() - started) / 1000);
   const own = process.cpuUsage(before[2]);
-  const perRequest = {
-    client: (own.user + own.system) / REQUESTS,
-    proxy: (cpuMicros(proxy.pid!) - before[0]) / REQUESTS,
-    node: (cpuMicros(node.pid!) - before[1]) / REQUESTS,
+  const result = {
+    qps,
+    client: (own.user + own.system) / requests,
+    proxy: hops === 2 ? (cpuMicros(proxy.pid!) - before[0]) / requests : 0,
+    node: (cpuMicros(node.pid!) - before[1]) / requests,
   };
-  const floor = perRequest.client + perRequest.proxy + perRequest.node;
-  const cores = os.cpus().length;
-  console.log(`two bare hops, ${CLIENTS} clients: ${qps.toFixed(0)} QPS; CPU µs per request: client ${perRequest.client.toFixed(0)}, proxy ${perRequest.proxy.toFixed(0)}, node ${perRequest.node.toFixed(0)} (sum ${floor.toFixed(0)})`);
-  const best = (cores * 1e6) / (floor + searchMicros);
-  console.log(`with a ${searchMicros} µs search added, ${cores} cores could serve at most ${best.toFixed(0)} QPS = ${(best / (1e6 / searchMicros)).toFixed(2)}x the in-process engine`);
   client.close();
   proxy.kill();
   node.kill();
+  return result;
 }
 
-if (process.argv[2] === 'node' || process.argv[2] === 'proxy') serve(process.argv[2], Number(process.argv[3]));
-else main(Number(process.argv[2] ?? 104)).catch((err) => {
+async function main(searchMicros: number): Promise<void> {
+  const cores = os.cpus().length;
+  const engineQps = 1e6 / searchMicros;
+  const bare = await measureHops(0);
+  const floor = bare.client + bare.proxy + bare.node;
+  console.log(`two bare hops, ${CLIENTS} clients: ${bare.qps.toFixed(0)} QPS; CPU µs per request: client ${bare.client.toFixed(0)}, proxy ${bare.proxy.toFixed(0)}, node ${bare.node.toFixed(0)} (sum ${floor.toFixed(0)})`);
+  const best = (cores * 1e6) / (floor + searchMicros);
+  console.log(`with a ${searchMicros} µs search added, ${cores} cores could serve at most ${best.toFixed(0)} QPS = ${(best / engineQps).toFixed(2)}x the in-process engine`);
+  // Measured rather than added: the node spends the search's CPU before each answer, so
+  // the hops run at the rate a real search allows (fewer requests share each wake-up).
+  const spun = await measureHops(searchMicros);
+  console.log(`the node spinning ${searchMicros} µs per answer: ${spun.qps.toFixed(0)} QPS = ${(spun.qps / engineQps).toFixed(2)}x the in-process engine; CPU µs per request: client ${spun.client.toFixed(0)}, proxy ${spun.proxy.toFixed(0)}, node ${spun.node.toFixed(0)} (${(spun.node - searchMicros).toFixed(0)} besides the spin)`);
+  // No api design can beat the client talking to the node itself: the ceiling of any hop between them.
+  const direct = await measureHops(searchMicros, 1);
+  console.log(`one hop, the client straight to that node: ${direct.qps.toFixed(0)} QPS = ${(direct.qps / engineQps).toFixed(2)}x the in-process engine; CPU µs per request: client ${direct.client.toFixed(0)}, node ${direct.node.toFixed(0)}`);
+}
+
+if (process.argv[2] === 'node' || process.argv[2] === 'proxy') serve(process.argv[2], Number(process.argv[3]), Number(process.argv[4]));
+else if (require.main === module) main(Number(process.argv[2] ?? 104)).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -96,7 +96,9 @@ async function main(): Promise<number> {
       }
       const began = performance.now();
       try {
-        results.push(await runners[system](ctx));
+        const result = await runners[system](ctx);
+        results.push(result);
+        if (system === 'shard') ctx.engineQps = result.sweep?.chosen.qps['1'];
       } catch (err) {
         const message = err instanceof Error ? err.stack ?? err.message : String(err);
         log(`${system} FAILED: ${message}`);

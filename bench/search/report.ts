@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DatasetParams } from './dataset';
+import type { HopFigures } from './floor-probe';
 import type { SweepPoint } from './measure';
 import type { SystemResult } from './runners/types';
 
@@ -69,6 +70,13 @@ function ratio(name: string, num: number | undefined, den: number | undefined, h
   return { name, value, target: shown, pass, how };
 }
 
+/** runners/http.ts's ceiling probe: bare hops to a node spending the engine's search time per answer. */
+interface Ceiling {
+  searchMicros: number;
+  twoHops: HopFigures;
+  oneHop: HopFigures;
+}
+
 interface MemoryDetails {
   rssBefore?: number;
   rssAtHalf?: number;
@@ -100,11 +108,14 @@ export function computeRatios(systems: SystemResult[]): Ratio[] {
   const h2h = (shard?.details as { headToHead?: { shardEf: number; hnswlibEf: number; shardQps: number; hnswlibQps: number } } | undefined)?.headToHead;
   const reload = (shard?.details as { reloadSeconds?: number } | undefined)?.reloadSeconds;
   const engineRssGrowth = (shard?.details as { rssGrowth?: number } | undefined)?.rssGrowth;
+  const ceiling = (http?.details as { ceiling?: Ceiling } | undefined)?.ceiling;
   return [
     h2h
       ? ratio('engine / raw hnswlib (QPS, 1 client)', h2h.shardQps, h2h.hnswlibQps, `shard / hnswlib-node in-process QPS, each at its lowest ef reaching the recall target (${h2h.shardEf} / ${h2h.hnswlibEf}), medians of 3 alternating rounds`, { min: 0.9 })
       : ratio('engine / raw hnswlib (QPS, 1 client)', shardQps, chosen(hnsw)?.qps['1'], 'shard in-process QPS / hnswlib-node QPS, each at its lowest ef reaching the recall target, from the sweeps', { min: 0.9 }),
     ratio('http 8 clients / in-process engine', http8, shardQps, 'HTTP QPS with 8 outstanding requests / shard in-process QPS', { min: 0.5 }),
+    ratio('two bare HTTP hops, 8 clients / in-process engine', ceiling?.twoHops.qps, shardQps, 'the same client through two bare node:http hops (no auth, no parsing) to a node spending the engine\'s search time in CPU per answer / shard in-process QPS (information: the ceiling of the ratio above on this machine)'),
+    ratio('one bare HTTP hop, 8 clients / in-process engine', ceiling?.oneHop.qps, shardQps, 'the same, the client straight to that node (information: the ceiling of any design with a network hop)'),
     ratio('http 1 client / in-process engine', chosen(http)?.qps['1'], shardQps, 'HTTP QPS with 1 request at a time / shard in-process QPS (information)'),
     ratio('http 8 clients / LanceDB', versusLance.http8, versusLance.lance, `HTTP QPS with 8 clients / LanceDB QPS (the better of its 1- and 8-client runs), at matching recall: ${versusLance.recall === undefined ? 'both at the recall target' : `LanceDB never reaches the target, so both at its best recall (${versusLance.recall.toFixed(3)}; the HTTP stack at its lowest setting reaching as much)`}`, { min: 3 }),
     ratio('worker memory per million vectors / (vectors + graph)', perPoint, indexPerPoint, 'worker VmRSS added per point over the second half of the load / bytes per point of the hnswlib index file written from the same vectors (the file holds the vectors and the graph)', { max: 1.3 }),
@@ -183,6 +194,11 @@ export function renderReport(r: Report): string {
     const delta = h.rssAfterLoad !== undefined && h.rssBefore !== undefined ? h.rssAfterLoad - h.rssBefore : undefined;
     const perPoint = marginalBytesPerPoint(h);
     const nd = (http.details as { nodeDirect?: { ef: number; recall: number; qps: Record<string, number> } }).nodeDirect;
+    const ceiling = (http.details as { ceiling?: Ceiling }).ceiling;
+    if (ceiling) {
+      const cpu = (f: HopFigures) => `client ${fmt(f.client)}${f.proxy ? `, proxy ${fmt(f.proxy)}` : ''}, node ${fmt(f.node)}`;
+      out.push(`http ceiling: the same client, 8 at once, through two bare node:http hops to a node spending ${fmt(ceiling.searchMicros)} µs of CPU per answer (the engine's search time): ${fmt(ceiling.twoHops.qps)} QPS (CPU µs per request: ${cpu(ceiling.twoHops)}); through one hop: ${fmt(ceiling.oneHop.qps)} QPS (${cpu(ceiling.oneHop)})`);
+    }
     if (nd) out.push(`http split: the same searches sent straight to the worker's internal route (no api hop) at hnsw_ef=${nd.ef}: ${fmt(nd.qps['1'])} QPS with 1 client, ${fmt(nd.qps['8'])} with 8 (recall ${nd.recall.toFixed(3)})`);
     out.push(`memory (f): worker VmRSS ${mib(h.rssBefore)} before load, ${mib(h.rssAtHalf)} at ${fmt(h.pointsAtHalf ?? 0)} points, ${mib(h.rssAfterLoad)} after, ${mib(h.rssAfterSearch)} after the searches; per million vectors: ${perPoint === undefined ? '–' : mib(perPoint * 1e6)} over the second half (marginal), ${delta === undefined ? '–' : mib((delta / d.n) * 1e6)} from empty (fixed costs spread over the points)`);
   }

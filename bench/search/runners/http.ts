@@ -4,6 +4,7 @@ import { row } from '../dataset';
 import { K } from '../ground-truth';
 import { rssBytes, seconds, sweep } from '../measure';
 import { HttpJson } from '../http-client';
+import { type HopFigures, measureHops } from '../floor-probe';
 import { chooseBuild, startStack } from '../stack';
 import { HNSW_EF_CONSTRUCT, HNSW_M } from './hnswlib';
 import { EF_VALUES, type RunContext, type SystemResult, skipped, sweepSettings } from './types';
@@ -15,8 +16,8 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * (a) the full HTTP stack, api -> node -> shard, through the Qdrant-compatible routes,
- * with 1 and 8 outstanding requests; and (f) the worker's resident memory before and
- * after loading the vectors.
+ * with 1 and 8 outstanding requests; (f) the worker's resident memory before and
+ * after loading the vectors; and the ceiling bare HTTP hops put on (a) here.
  */
 export async function runHttp(ctx: RunContext): Promise<SystemResult> {
   const build = chooseBuild(ctx.useDist, ctx.log);
@@ -104,16 +105,31 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
     const nodeDirect = { ef, recall: direct.chosen.recall, qps: direct.chosen.qps };
     const mb = (b?: number) => (b === undefined ? '?' : (b / 2 ** 20).toFixed(0));
     ctx.log(`  worker RSS: ${mb(rssBefore)} MB before load, ${mb(rssAtHalf)} MB at ${pointsAtHalf} points, ${mb(rssAfterLoad)} MB after, ${mb(rssAfterSearch)} MB after the searches`);
+    const ceiling = ctx.engineQps === undefined ? undefined : await measureCeiling(ctx, 1e6 / ctx.engineQps);
     return {
       name: 'http',
       status: 'ok',
       setup: `api -> worker node -> libs/shard over HTTP/1.1 keep-alive (node:http client in the benchmark process, sharing the 2 cores); Qdrant routes, upsert batches of ${batch} with wait=true`,
       buildSeconds,
       sweep: result,
-      details: { rssBefore, rssAtHalf, pointsAtHalf, rssAfterLoad, rssAfterSearch, points: n, upsertBatch: batch, nodeDirect },
+      details: { rssBefore, rssAtHalf, pointsAtHalf, rssAfterLoad, rssAfterSearch, points: n, upsertBatch: batch, nodeDirect, ceiling },
     };
   } finally {
     stack.http.close();
     await stack.stop();
   }
+}
+
+/**
+ * What HTTP allows on this machine at 8 clients, whatever the api does: the same client
+ * through two bare node:http hops (and through one) to a node that spends the engine's
+ * search time in CPU before each canned answer (floor-probe.ts). The stack has the same
+ * two hops plus auth, parsing and the real search.
+ */
+async function measureCeiling(ctx: RunContext, searchMicros: number): Promise<{ searchMicros: number; twoHops: HopFigures; oneHop: HopFigures }> {
+  ctx.log(`  ceiling: bare node:http hops to a node spending ${searchMicros.toFixed(0)} µs of CPU per answer...`);
+  const twoHops = await measureHops(searchMicros, 2);
+  const oneHop = await measureHops(searchMicros, 1);
+  ctx.log(`  ceiling: two bare hops ${twoHops.qps.toFixed(0)} QPS, one hop ${oneHop.qps.toFixed(0)} QPS (8 clients)`);
+  return { searchMicros, twoHops, oneHop };
 }

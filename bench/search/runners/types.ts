@@ -14,6 +14,8 @@ export interface RunContext {
   log: (line: string) => void;
   /** hnswlib-node's index, kept alive by its runner so the shard can be timed against it back to back. */
   baseline?: { chosenEf: number; setEf(ef: number): void; search: SearchFn };
+  /** The shard engine's in-process QPS at its chosen setting, once it has run: the http runner's ceiling probe spends 1e6 / this µs a search. */
+  engineQps?: number;
 }
 
 /** The sweep settings every runner takes from the run as they are. */
