@@ -52,6 +52,15 @@ describe('tenant data API (Qdrant-compatible HTTP)', () => {
     }
     const count = await call('POST', `${docs()}/points/count`, { headers: bearer(key), json: { exact: true } });
     expect(count.body.result.count).toBe(0);
+    // Query vectors reach the node as float32: one beyond float32's range is refused, not searched as Infinity.
+    for (const [vector, message] of [
+      [[1, 2, 3], /dimension 3, expected 4/],
+      [[1e39, 0, 0, 1], /vector\[0\] overflows float32/],
+    ] as const) {
+      const res = await call('POST', `${docs()}/points/search`, { headers: bearer(key), json: { vector, limit: 3 } });
+      expect(res.status).toBe(400);
+      expect(res.body.status.error).toMatch(message);
+    }
     for (const [name, body] of [
       ['bad name!', { vectors: { size: 4, distance: 'Cosine' } }],
       ['ok', { vectors: { size: 4, distance: 'Manhattan-ish' } }],

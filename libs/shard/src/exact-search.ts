@@ -12,7 +12,7 @@ export interface ScoredLabels {
  * (hnswlib's SIMD code, one native call); the top-k is kept here with ties resolved
  * towards the lower label.
  */
-export function exactTopK(table: PointTable, index: HnswIndex, query: number[], k: number, candidates: number[] | null): ScoredLabels {
+export function exactTopK(table: PointTable, index: HnswIndex, query: ArrayLike<number>, k: number, candidates: number[] | null): ScoredLabels {
   const labels = Uint32Array.from(candidates ?? table.liveLabels());
   const distances = new Float32Array(labels.length);
   index.distances(query, labels, distances);

@@ -81,7 +81,7 @@ export class HnswIndex {
   }
 
   /** `allowed[label] === 1` admits a label when given. */
-  search(query: number[], k: number, ef: number, allowed?: Uint8Array): KnnResult {
+  search(query: ArrayLike<number>, k: number, ef: number, allowed?: Uint8Array): KnnResult {
     if (ef !== this.currentEf) {
       this.graph.setEf(ef);
       this.currentEf = ef;
@@ -90,7 +90,7 @@ export class HnswIndex {
   }
 
   /** The hnswlib distance from a query (request form) to each of `labels`, into `out`. */
-  distances(query: number[], labels: Uint32Array, out: Float32Array): void {
+  distances(query: ArrayLike<number>, labels: Uint32Array, out: Float32Array): void {
     this.graph.distances(storedVector(query, this.distance), labels, out);
   }
 

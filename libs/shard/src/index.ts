@@ -9,3 +9,4 @@ export { COLLECTION_NAME_PATTERN, DEFAULT_HNSW, MAX_VECTOR_SIZE } from './collec
 export { normalizePointId, comparePointIds } from './point-id';
 export type { CutFile, CollectionCut, ShardCut } from './collection-cut';
 export type { StagedCollection, InstallOptions } from './shard-install';
+export { packVector, requestVector } from './vector';

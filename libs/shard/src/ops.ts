@@ -24,6 +24,8 @@ export interface CreateCollectionConfig {
  * Every operation a node performs on a tenant's shard: `Shard` has one method per
  * entry taking exactly `args`, and the api calls them by name over the node's
  * internal HTTP API (`POST /internal/shards/{tenantId}/ops/{op}` with `args` as body).
+ * Vectors in `upsert` points and search requests are lists of numbers or packed
+ * (`PackedVector`, float32 bytes in base64); the api always sends them packed.
  */
 export interface ShardOps {
   listCollections: { args: Record<string, never>; result: CollectionInfo[] };

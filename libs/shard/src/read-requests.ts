@@ -2,12 +2,12 @@ import { compileFilter, PointPredicate } from './filter';
 import { parseWithPayload } from './payload';
 import { normalizePointId } from './point-id';
 import { PointId, ShardError, WithPayload } from './types';
-import { assertVector } from './vector';
+import { requestVector } from './vector';
 
 /** Requests as the read paths use them: validated, defaults filled, filter compiled. */
 
 export interface ParsedSearch {
-  vector: number[];
+  vector: ArrayLike<number>;
   limit: number;
   offset: number;
   predicate: PointPredicate | null;
@@ -28,7 +28,7 @@ export interface ParsedScroll {
 
 export function parseSearchRequest(raw: unknown, dim: number, defaultEf: number): ParsedSearch {
   const request = asObject(raw, 'search request');
-  assertVector(request.vector, dim, 'vector');
+  const vector = requestVector(request.vector, dim, 'vector');
   const params = request.params === undefined || request.params === null ? {} : asObject(request.params, 'params');
   const threshold = request.score_threshold;
   if (threshold !== undefined && threshold !== null && (typeof threshold !== 'number' || !Number.isFinite(threshold))) {
@@ -38,7 +38,7 @@ export function parseSearchRequest(raw: unknown, dim: number, defaultEf: number)
     throw new ShardError('bad_request', 'params.exact must be a boolean');
   }
   return {
-    vector: request.vector,
+    vector,
     limit: integerIn(request.limit, 'limit', 1, 1_000_000, undefined),
     offset: integerIn(request.offset, 'offset', 0, 1_000_000, 0),
     predicate: compileFilter(request.filter),

@@ -63,7 +63,7 @@ function filteredSearch(view: ReadView, request: ParsedSearch, k: number): Score
   return found.labels.length < want ? exactTopK(table, view.index, request.vector, k, matches) : found;
 }
 
-function graphSearch(view: ReadView, query: number[], k: number, ef: number, allowed?: Uint8Array): ScoredLabels {
+function graphSearch(view: ReadView, query: ArrayLike<number>, k: number, ef: number, allowed?: Uint8Array): ScoredLabels {
   const { labels, distances } = view.index.search(query, k, ef, allowed);
   const scores = new Array<number>(distances.length);
   for (let i = 0; i < distances.length; i++) scores[i] = view.index.scoreOf(distances[i]);

@@ -1,4 +1,37 @@
-import { Distance, ShardError } from './types';
+import { endianness } from 'os';
+import { Distance, PackedVector, ShardError } from './types';
+
+// Packed vectors are the host's float32 bytes, which are little-endian on every
+// platform this runs on; refuse to start anywhere they would not be.
+if (endianness() !== 'LE') throw new Error('libs/shard expects a little-endian host (packed vectors are little-endian float32)');
+
+/** A vector as its little-endian float32 bytes in base64: see PackedVector. */
+export function packVector(values: ArrayLike<number>): PackedVector {
+  const vector = Float32Array.from(values);
+  return { f32: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64') };
+}
+
+/** A request's vector, as a list of `dim` finite numbers or packed (PackedVector) with `dim` finite floats. */
+export function requestVector(raw: unknown, dim: number, where: string): ArrayLike<number> {
+  if (!isPacked(raw)) {
+    assertVector(raw, dim, where);
+    return raw;
+  }
+  const bytes = Buffer.from(raw.f32, 'base64');
+  if (bytes.length % 4 !== 0) throw new ShardError('bad_request', `${where} is packed but holds ${bytes.length} bytes, not whole float32s`);
+  if (bytes.length !== dim * 4) {
+    throw new ShardError('bad_request', `${where} has dimension ${bytes.length / 4}, expected ${dim} (the collection's size)`);
+  }
+  const vector = new Float32Array(dim);
+  new Uint8Array(vector.buffer).set(bytes);
+  // The api packs finite doubles: a non-finite float here is one beyond float32's range.
+  assertFiniteFloat32(vector, where);
+  return vector;
+}
+
+function isPacked(raw: unknown): raw is PackedVector {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && typeof (raw as PackedVector).f32 === 'string';
+}
 
 /** Checks a request vector: a list of `dim` finite numbers. */
 export function assertVector(raw: unknown, dim: number, where: string): asserts raw is number[] {

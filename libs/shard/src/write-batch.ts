@@ -3,7 +3,7 @@ import { payloadJson, parseStoredPayload } from './payload';
 import { normalizePointId } from './point-id';
 import { PointTable } from './point-table';
 import { CollectionConfig, Payload, PointId, ShardError } from './types';
-import { assertFiniteFloat32, assertVector, storedVector } from './vector';
+import { assertFiniteFloat32, requestVector, storedVector } from './vector';
 import { UpsertBody } from './wal-record';
 
 export interface PreparedUpsert {
@@ -24,8 +24,7 @@ export function prepareUpsert(points: unknown, config: CollectionConfig): Prepar
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ShardError('bad_request', `points[${i}] must be an object`);
     const point = raw as Record<string, unknown>;
     const id = normalizePointId(point.id, `points[${i}].id`);
-    assertVector(point.vector, config.size, `points[${i}].vector`);
-    const vector = storedVector(point.vector, config.distance);
+    const vector = storedVector(requestVector(point.vector, config.size, `points[${i}].vector`), config.distance);
     assertFiniteFloat32(vector, `points[${i}].vector`);
     byId.delete(id);
     byId.set(id, { vector, json: payloadJson(point.payload, i) });

@@ -1,4 +1,4 @@
-import { Distance, ScoredPoint, Shard, ShardStore } from '../src';
+import { Distance, packVector, ScoredPoint, Shard, ShardStore } from '../src';
 import { HnswIndex } from '../src/hnsw-index';
 import { SEARCH_TUNING } from '../src/search';
 import { bruteForce, clusteredVectors, points, randomVectors, referenceScore, tempRoot } from '../test-support/fixtures';
@@ -47,6 +47,25 @@ describe('search', () => {
       expect(ids(hits)).toEqual(truth.map((r) => r.id));
       hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(truth[i].score, 4));
     }
+  });
+
+  it.each(DISTANCES)('%s: a packed query vector finds exactly what the same list of numbers finds, graph and exact', async (distance) => {
+    for (const query of queries.slice(0, 10)) {
+      for (const params of [{}, { exact: true }]) {
+        const listed = await shard.search({ collection: distance, request: { vector: query, limit: 10, params } });
+        const packed = await shard.search({ collection: distance, request: { vector: packVector(query), limit: 10, params } });
+        expect(packed).toEqual(listed);
+      }
+    }
+  });
+
+  it('refuses a packed vector of the wrong dimension, of torn floats or with a non-finite float, as it refuses such lists', async () => {
+    const search = (vector: unknown) => shard.search({ collection: 'Cosine', request: { vector: vector as number[], limit: 3 } });
+    await expect(search(packVector(queries[0].slice(1)))).rejects.toMatchObject({ code: 'bad_request', message: `vector has dimension ${DIM - 1}, expected ${DIM} (the collection's size)` });
+    await expect(search({ f32: Buffer.alloc(DIM * 4 - 2).toString('base64') })).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('not whole float32s') });
+    // 1e39 is a finite double but overflows float32: refused, never searched as Infinity.
+    await expect(search(packVector([1e39, ...queries[0].slice(1)]))).rejects.toMatchObject({ code: 'bad_request', message: 'vector[0] overflows float32' });
+    await expect(search({ f32: 42 })).rejects.toMatchObject({ code: 'bad_request', message: 'vector must be a list of numbers' });
   });
 
   it.each(DISTANCES)('%s: HNSW scores are the distance Qdrant reports', async (distance) => {

@@ -12,6 +12,7 @@ import type {
   ScrollResult,
   WriteResult,
 } from '@hivehub/shard';
+import { packVector } from '@hivehub/shard';
 import { DataPlane } from './data-plane.port';
 import { assertCouldExist } from './schemas/collection-name';
 
@@ -20,12 +21,15 @@ import { assertCouldExist } from './schemas/collection-name';
 export class QdrantPointsService {
   constructor(private readonly dataPlane: DataPlane) {}
 
-  /** The tenant's plan caps its vectors across all collections; the shard refuses a write past it, writing nothing. */
+  /**
+   * The tenant's plan caps its vectors across all collections; the shard refuses a write
+   * past it, writing nothing. Vectors travel to the node packed (PackedVector).
+   */
   upsert(tenant: Tenant, collection: string, points: PointStruct[], wait: boolean): Promise<WriteResult> {
     assertCouldExist(collection);
     return this.dataPlane.call(tenant, 'upsert', {
       collection,
-      points,
+      points: points.map((point) => ({ ...point, vector: packVector(point.vector as number[]) })),
       wait,
       max_points: Number(tenant.maxVectors),
       max_bytes: Number(tenant.maxStorageBytes),

@@ -1,5 +1,5 @@
 import type { Tenant } from '@hivehub/db';
-import type { ShardOp, ShardOpArgs } from '@hivehub/shard';
+import { packVector, requestVector, type ShardOp, type ShardOpArgs } from '@hivehub/shard';
 import { DataPlane } from './data-plane.port';
 import { QdrantSearchService } from './qdrant-search.service';
 import { parseWith } from './schemas/parse';
@@ -11,7 +11,7 @@ class RecordingDataPlane extends DataPlane {
   async call<K extends ShardOp>(_tenant: Tenant, op: K, args: ShardOpArgs<K>): Promise<any> {
     this.calls.push({ op, args });
     if (op === 'searchBatch') {
-      return (args as ShardOpArgs<'searchBatch'>).requests.map((r) => [{ id: r.vector[0], version: 3, score: 0.9 }]);
+      return (args as ShardOpArgs<'searchBatch'>).requests.map((r) => [{ id: requestVector(r.vector, 1, 'vector')[0], version: 3, score: 0.9 }]);
     }
     if (op === 'scroll') {
       const { limit = 10 } = (args as ShardOpArgs<'scroll'>).request;
@@ -37,7 +37,8 @@ describe('Query API over search and scroll', () => {
     ]);
     expect(dataPlane.calls.map((c) => c.op).sort()).toEqual(['scroll', 'searchBatch']);
     const batch = dataPlane.calls.find((c) => c.op === 'searchBatch')!.args as ShardOpArgs<'searchBatch'>;
-    expect(batch.requests.map((r) => r.vector)).toEqual([[7], [8]]);
+    // Query vectors go to the node packed (float32 bytes, base64).
+    expect(batch.requests.map((r) => r.vector)).toEqual([packVector([7]), packVector([8])]);
   });
 
   it('does not call the node for an empty batch', async () => {

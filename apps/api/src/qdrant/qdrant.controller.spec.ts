@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { packVector } from '@hivehub/shard';
 import { FakeDataPlane, qdrantTestApp } from './testing/qdrant-test-app';
 
 const rw = { 'api-key': 'rw' };
@@ -54,7 +55,8 @@ describe('Qdrant routes over a fake data plane', () => {
     await createDocs();
     const acknowledged = await http().put('/collections/docs/points?wait=false').set(rw).send({ points: [{ id: 1, vector: [1, 0] }] }).expect(200);
     expect(acknowledged.body).toEqual({ result: { operation_id: 1, status: 'acknowledged' }, status: 'ok', time: expect.any(Number) });
-    expect(dataPlane.lastArgs('upsert')).toEqual({ collection: 'docs', points: [{ id: 1, vector: [1, 0] }], wait: false, max_points: 1000, max_bytes: 1_000_000 });
+    // Vectors go to the node packed (float32 bytes, base64).
+    expect(dataPlane.lastArgs('upsert')).toEqual({ collection: 'docs', points: [{ id: 1, vector: packVector([1, 0]) }], wait: false, max_points: 1000, max_bytes: 1_000_000 });
 
     const absent = await http().put('/qdrant/collections/docs/points').set(rw).send({ batch: { ids: [2], vectors: [[0, 1]] } }).expect(200);
     expect(absent.body.result.status).toBe('acknowledged');
@@ -69,7 +71,7 @@ describe('Qdrant routes over a fake data plane', () => {
       .set(rw)
       .send({ points: [{ id: 1, vector: [1, 0], payload: { city: 'Berlin' } }], some_future_field: 1 })
       .expect(200);
-    expect(dataPlane.lastArgs('upsert').points).toEqual([{ id: 1, vector: [1, 0], payload: { city: 'Berlin' } }]);
+    expect(dataPlane.lastArgs('upsert').points).toEqual([{ id: 1, vector: packVector([1, 0]), payload: { city: 'Berlin' } }]);
   });
 
   it('answers bad input, missing things, conflicts and quotas in the Qdrant envelope with their statuses', async () => {

@@ -6,7 +6,7 @@ import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import { createMetricsRegistry, DomainError } from '@hivehub/common';
 import type { Tenant } from '@hivehub/db';
-import type { CollectionInfo, PointStruct, ScoredPoint, SearchRequest, ShardOp, ShardOpArgs, ShardOpResult } from '@hivehub/shard';
+import { requestVector, type CollectionInfo, type PointStruct, type ScoredPoint, type SearchRequest, type ShardOp, type ShardOpArgs, type ShardOpResult } from '@hivehub/shard';
 import { TenantAuthGuard } from '../../auth/tenant-auth.guard';
 import { TenantAuthService } from '../../auth/tenant-auth.service';
 import type { Principal } from '../../auth/principal';
@@ -51,7 +51,8 @@ class HttpMetricsModule {}
 
 interface Collection {
   info: Omit<CollectionInfo, 'points_count'>;
-  points: Map<string, PointStruct>;
+  /** Vectors as numbers again (the api sends them packed). */
+  points: Map<string, PointStruct & { vector: number[] }>;
 }
 
 /** An in-memory shard with the engine's contract, enough to check translation; every call is recorded. */
@@ -98,11 +99,14 @@ export class FakeDataPlane extends DataPlane {
   }
   upsert({ collection, points, wait, max_points }: ShardOpArgs<'upsert'>) {
     const c = this.get(collection);
-    for (const p of points) {
-      if (p.vector.length !== c.info.config.size) throw new DomainError('bad_request', `Wrong input: Vector dimension error: expected dim: ${c.info.config.size}, got ${p.vector.length}`);
-    }
+    const size = c.info.config.size;
+    const unpacked = points.map((p) => {
+      const dim = Array.isArray(p.vector) ? p.vector.length : Buffer.from(p.vector.f32, 'base64').length / 4;
+      if (dim !== size) throw new DomainError('bad_request', `Wrong input: Vector dimension error: expected dim: ${size}, got ${dim}`);
+      return { ...p, vector: Array.from(requestVector(p.vector, size, 'vector')) };
+    });
     if (max_points !== undefined && c.points.size + points.length > max_points) throw new DomainError('quota_exceeded', 'vector limit reached');
-    for (const p of points) c.points.set(String(p.id), p);
+    for (const p of unpacked) c.points.set(String(p.id), p);
     return { operation_id: ++this.lsn, status: wait ? ('completed' as const) : ('acknowledged' as const) };
   }
   deletePoints({ collection, selector, wait }: ShardOpArgs<'deletePoints'>) {
@@ -139,7 +143,8 @@ export class FakeDataPlane extends DataPlane {
 
   /** Dot product ranking: enough to tell that the vector, limit and offset arrived. */
   private searchOne(c: Collection, r: SearchRequest): ScoredPoint[] {
-    const scored = this.sorted(c).map((p) => ({ p, score: p.vector.reduce((s, x, i) => s + x * (r.vector[i] ?? 0), 0) }));
+    const query = requestVector(r.vector, c.info.config.size, 'vector');
+    const scored = this.sorted(c).map((p) => ({ p, score: p.vector.reduce((s, x, i) => s + x * (query[i] ?? 0), 0) }));
     scored.sort((a, b) => b.score - a.score);
     return scored
       .slice(r.offset ?? 0, (r.offset ?? 0) + r.limit)
