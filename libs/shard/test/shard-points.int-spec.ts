@@ -1,4 +1,4 @@
-import { Shard, ShardStore } from '../src';
+import { packVector, Shard, ShardStore } from '../src';
 import { tempRoot } from '../test-support/fixtures';
 
 const UUID_A = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11';
@@ -39,6 +39,13 @@ describe('points: upsert, retrieve, scroll, count, delete', () => {
     expect((await shard.search({ collection: 'c', request: { vector: [0, 0, 1], limit: 1 } }))[0]).toEqual({ id: 1, version: 2, score: 0 });
   });
 
+  it('stores a packed vector (float32 bytes, as the api sends them) as it stores the same list of numbers', async () => {
+    await shard.upsert({ collection: 'c', wait: true, points: [{ id: 1, vector: [0.1, -2.5, 3e-7] }, { id: 2, vector: packVector([0.1, -2.5, 3e-7]) }] });
+    const [listed, packed] = await all();
+    expect(packed.vector).toEqual(listed.vector);
+    expect(Array.from(packed.vector!)).toEqual(Array.from(Float32Array.from([0.1, -2.5, 3e-7])));
+  });
+
   it('resolves duplicate ids within one batch as the last occurrence', async () => {
     await shard.upsert({
       collection: 'c',
@@ -62,6 +69,9 @@ describe('points: upsert, retrieve, scroll, count, delete', () => {
       [{ id: 'nope', vector: [1, 2, 3] }],
       [{ id: 1, vector: [1, 2, 3], payload: [1] }],
       [{ id: 1, vector: 'abc' }],
+      [{ id: 1, vector: packVector([1, 2]) }],
+      [{ id: 1, vector: packVector([1, 2, 1e39]) }],
+      [{ id: 1, vector: { f32: 'AAAA' } }],
     ];
     for (const batch of bad) {
       const points = [{ id: 100, vector: [0, 0, 0] }, ...batch];
