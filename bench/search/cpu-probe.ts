@@ -9,6 +9,7 @@ import os from 'node:os';
 import { startStack, type Build } from '../search/stack';
 import { HttpJson } from '../search/http-client';
 import { cpuMicros } from '../search/measure';
+import { packVector } from '@hivehub/shard';
 
 const ROOT = path.resolve(__dirname, '../..');
 const build: Build = { dir: path.join(ROOT, 'dist'), apiMain: path.join(ROOT, 'dist/apps/api/src/main.js'), workerMain: path.join(ROOT, 'dist/apps/worker/src/main.js') };
@@ -23,7 +24,8 @@ const build: Build = { dir: path.join(ROOT, 'dist'), apiMain: path.join(ROOT, 'd
     const r = await stack.http.send('PUT', '/collections/c/points?wait=true', { points }, h);
     if (r.status !== 200) throw new Error(r.text);
   }
-  const bodies = Array.from({ length: 500 }, () => JSON.stringify({ vector: rnd(), limit: 10, params: { hnsw_ef: 48 } }));
+  const vectors = Array.from({ length: 500 }, rnd);
+  const bodies = vectors.map((vector) => JSON.stringify({ vector, limit: 10, params: { hnsw_ef: 48 } }));
   async function run(label: string, client: HttpJson, p: string, headers: Record<string, string>, N = 4000) {
     let k = 0;
     for (let i = 0; i < 500; i++) await client.send('POST', p, bodies[i % 500], headers);
@@ -38,7 +40,8 @@ const build: Build = { dir: path.join(ROOT, 'dist'), apiMain: path.join(ROOT, 'd
   await new Promise((r) => setTimeout(r, 3000));
   console.log(`idle: CPU µs per second api ${((cpuMicros(stack.api.child.pid!) - i0[0]) / 3).toFixed(0)} worker ${((cpuMicros(stack.worker.child.pid!) - i0[1]) / 3).toFixed(0)}`);
   await run('api  ', stack.http, '/collections/c/points/search', h);
-  const nb = bodies.map((b) => `{"collection":"c","request":${b}}`);
+  // Straight to the node, vectors packed as the api sends them.
+  const nb = vectors.map((vector) => JSON.stringify({ collection: 'c', request: { vector: packVector(vector), limit: 10, params: { hnsw_ef: 48 } } }));
   const saved = bodies.splice(0, 500, ...nb);
   await run('node ', new HttpJson(stack.nodeUrl), `/internal/shards/${stack.tenantId}/ops/search`, { authorization: `Bearer ${stack.nodeToken}` });
   bodies.splice(0, 500, ...saved);

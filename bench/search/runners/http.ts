@@ -3,6 +3,7 @@ import { waitFor } from '../../../test/support/processes';
 import { row } from '../dataset';
 import { K } from '../ground-truth';
 import { rssBytes, seconds, sweep } from '../measure';
+import { packVector } from '@hivehub/shard';
 import { HttpJson } from '../http-client';
 import { type HopFigures, measureHops } from '../floor-probe';
 import { chooseBuild, startStack } from '../stack';
@@ -90,12 +91,14 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
     const rssAfterSearch = rssBytes(workerPid);
 
     // The same searches straight to the worker's internal route (no api, no auth, no
-    // placement look-up): splits the HTTP cost between the api hop and the node.
+    // placement look-up), vectors packed as the api sends them: splits the HTTP cost
+    // between the api hop and the node.
     ef = result.chosen.value;
+    const packedJson = Array.from({ length: queries }, (_, q) => JSON.stringify(packVector(row(ctx.data.queries, dim, q))));
     const node = new HttpJson(stack.nodeUrl);
     const nodeHeaders = { authorization: `Bearer ${stack.nodeToken}` };
     const nodeSearch = async (q: number) => {
-      const body = `{"collection":"${COLLECTION}","request":{"vector":${vectorsJson[q]},"limit":${K},"params":{"hnsw_ef":${ef}}}}`;
+      const body = `{"collection":"${COLLECTION}","request":{"vector":${packedJson[q]},"limit":${K},"params":{"hnsw_ef":${ef}}}}`;
       const res = await node.send('POST', `/internal/shards/${stack.tenantId}/ops/search`, body, nodeHeaders);
       if (res.status !== 200) throw new Error(`node search answered ${res.status}: ${res.text.slice(0, 500)}`);
       return (res.body.result as { id: number }[]).map((p) => Number(p.id));
