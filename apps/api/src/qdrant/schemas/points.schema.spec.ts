@@ -115,9 +115,11 @@ describe('retrieve, delete, scroll and count bodies', () => {
     expect(parseWith(countSchema, { filter: { must: [] }, exact: false })).toEqual({ exact: false, filter: { must: [] } });
   });
 
-  it('reads a path id of digits as an integer and anything else as a UUID', () => {
+  it('reads a path id of digits as an integer, else as a UUID, and refuses anything else naming the path', () => {
     expect(pointIdFromPath('42')).toBe(42);
     expect(pointIdFromPath(UUID)).toBe(UUID);
-    expect(pointIdFromPath('99999999999999999999')).toBe('99999999999999999999');
+    expect(pointIdFromPath(UUID.toUpperCase())).toBe(UUID.toLowerCase());
+    expect(() => pointIdFromPath('99999999999999999999')).toThrow('Format error in path parameters: point id 99999999999999999999 is above 2^53-1');
+    expect(() => pointIdFromPath('search')).toThrow('Format error in path parameters: point id "search" is neither an unsigned integer nor a UUID');
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CountRequest, PointsSelector, PointStruct, RetrieveRequest, ScrollRequest } from '@hivehub/shard';
+import { DomainError } from '@hivehub/common';
+import { normalizePointId, type CountRequest, type PointId, type PointsSelector, type PointStruct, type RetrieveRequest, type ScrollRequest } from '@hivehub/shard';
 import { denseVector, filter, limitField, maybe, orDefault, pointId, pointIds, shardKey, unsupported, withPayload, withVector } from './common.schema';
 import { bodyObject, describe } from './parse';
 
@@ -96,7 +97,15 @@ export const countSchema = bodyObject({
   shard_key: shardKey,
 }).transform((b): CountRequest => ({ exact: b.exact, ...(b.filter ? { filter: b.filter } : {}) }));
 
-/** GET /collections/{name}/points/{id}: digits are an integer id, anything else goes on as a UUID. */
-export function pointIdFromPath(raw: string): string | number {
-  return /^\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : raw;
+/** GET /collections/{name}/points/{id}: digits are an integer id, else it must be a UUID; anything else is a 400 naming the path. */
+export function pointIdFromPath(raw: string): PointId {
+  if (/^\d+$/.test(raw)) {
+    if (Number.isSafeInteger(Number(raw))) return Number(raw);
+    throw new DomainError('bad_request', `Format error in path parameters: point id ${raw} is above 2^53-1, the largest integer id supported`);
+  }
+  try {
+    return normalizePointId(raw);
+  } catch {
+    throw new DomainError('bad_request', `Format error in path parameters: point id ${JSON.stringify(raw)} is neither an unsigned integer nor a UUID`);
+  }
 }
