@@ -24,7 +24,6 @@ export function requestVector(raw: unknown, dim: number, where: string): ArrayLi
   }
   const vector = new Float32Array(dim);
   new Uint8Array(vector.buffer).set(bytes);
-  // The api packs finite doubles: a non-finite float here is one beyond float32's range.
   assertFiniteFloat32(vector, where);
   return vector;
 }
@@ -33,8 +32,8 @@ function isPacked(raw: unknown): raw is PackedVector {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && typeof (raw as PackedVector).f32 === 'string';
 }
 
-/** Checks a request vector: a list of `dim` finite numbers. */
-export function assertVector(raw: unknown, dim: number, where: string): asserts raw is number[] {
+/** Checks a request vector: a list of `dim` numbers, finite as float32. */
+function assertVector(raw: unknown, dim: number, where: string): asserts raw is number[] {
   if (!Array.isArray(raw)) throw new ShardError('bad_request', `${where} must be a list of numbers`);
   if (raw.length !== dim) {
     throw new ShardError('bad_request', `${where} has dimension ${raw.length}, expected ${dim} (the collection's size)`);
@@ -44,6 +43,8 @@ export function assertVector(raw: unknown, dim: number, where: string): asserts 
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new ShardError('bad_request', `${where}[${i}] must be a finite number, got ${String(value)}`);
     }
+    // Stored as float32: 1e39 is a finite double but not a finite float.
+    if (!Number.isFinite(Math.fround(value))) throw new ShardError('bad_request', `${where}[${i}] overflows float32`);
   }
 }
 
@@ -65,8 +66,8 @@ export function normalizeInPlace(vector: Float32Array): void {
   for (let i = 0; i < vector.length; i++) vector[i] *= scale;
 }
 
-/** float32 vectors must stay finite after conversion (1e39 is finite as a double but not as a float). */
-export function assertFiniteFloat32(vector: Float32Array, where: string): void {
+/** A packed vector's floats must be finite (the api packs finite doubles, so a non-finite one overflowed float32). */
+function assertFiniteFloat32(vector: Float32Array, where: string): void {
   for (let i = 0; i < vector.length; i++) {
     if (!Number.isFinite(vector[i])) throw new ShardError('bad_request', `${where}[${i}] overflows float32`);
   }

@@ -3,7 +3,7 @@ import { payloadJson, parseStoredPayload } from './payload';
 import { normalizePointId } from './point-id';
 import { PointTable } from './point-table';
 import { CollectionConfig, Payload, PointId, ShardError } from './types';
-import { assertFiniteFloat32, requestVector, storedVector } from './vector';
+import { requestVector, storedVector } from './vector';
 import { UpsertBody } from './wal-record';
 
 export interface PreparedUpsert {
@@ -25,7 +25,6 @@ export function prepareUpsert(points: unknown, config: CollectionConfig): Prepar
     const point = raw as Record<string, unknown>;
     const id = normalizePointId(point.id, `points[${i}].id`);
     const vector = storedVector(requestVector(point.vector, config.size, `points[${i}].vector`), config.distance);
-    assertFiniteFloat32(vector, `points[${i}].vector`);
     byId.delete(id);
     byId.set(id, { vector, json: payloadJson(point.payload, i) });
   });

@@ -65,6 +65,7 @@ describe('search', () => {
     await expect(search({ f32: Buffer.alloc(DIM * 4 - 2).toString('base64') })).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('not whole float32s') });
     // 1e39 is a finite double but overflows float32: refused, never searched as Infinity.
     await expect(search(packVector([1e39, ...queries[0].slice(1)]))).rejects.toMatchObject({ code: 'bad_request', message: 'vector[0] overflows float32' });
+    await expect(search([1e39, ...queries[0].slice(1)])).rejects.toMatchObject({ code: 'bad_request', message: 'vector[0] overflows float32' });
     await expect(search({ f32: 42 })).rejects.toMatchObject({ code: 'bad_request', message: 'vector must be a list of numbers' });
   });
 
