@@ -75,9 +75,9 @@ export type WithPayload = boolean | string[];
 
 /**
  * A vector as base64 of its little-endian float32 bytes (`packVector`): how the api
- * sends query vectors to a node. The shard stores float32 anyway, so nothing is lost,
- * and printing and parsing a vector's numbers as JSON costs more than the search
- * itself at 768 dimensions.
+ * sends upserted and query vectors to a node. The shard stores float32 anyway, so
+ * nothing is lost, and printing and parsing a vector's numbers as JSON costs more than
+ * the search itself at 768 dimensions.
  */
 export interface PackedVector {
   f32: string;

@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@hivehub/common';
 import type { Tenant } from '@hivehub/db';
-import type {
-  CountRequest,
-  PointId,
-  PointsSelector,
-  PointStruct,
-  RetrievedPoint,
-  RetrieveRequest,
-  ScrollRequest,
-  ScrollResult,
-  WriteResult,
+import {
+  packVector,
+  type CountRequest,
+  type PointId,
+  type PointsSelector,
+  type PointStruct,
+  type RetrievedPoint,
+  type RetrieveRequest,
+  type ScrollRequest,
+  type ScrollResult,
+  type WriteResult,
 } from '@hivehub/shard';
-import { packVector } from '@hivehub/shard';
 import { DataPlane } from './data-plane.port';
 import { assertCouldExist } from './schemas/collection-name';
 
