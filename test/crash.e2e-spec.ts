@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { admin, bearer, call, createKey, createTenant } from './support/client';
+import { sample } from './support/metrics';
 import { startNode, waitFor, WORKER_MAIN } from './support/processes';
 import { stackInfo } from './support/stack-info';
 import { randomVectors } from './support/vectors';
 
 /**
  * kill -9 of the node while a client performs acknowledged (wait=true) upserts: after
- * the restart every acknowledged point is present and searchable.
+ * the restart every acknowledged point is present and searchable, and the node loaded
+ * the collection's checkpointed graph, replaying only the WAL written after it.
  */
 describe('crash of a data node', () => {
   it('keeps every acknowledged write across kill -9', async () => {
@@ -15,7 +17,12 @@ describe('crash of a data node', () => {
     const nodeId = `crash-${randomUUID().slice(0, 8)}`;
     const dataDir = path.join(dir, nodeId);
     const start = (n: number) =>
-      startNode(WORKER_MAIN, { ...env, NODE_ID: nodeId, WORKER_PORT: '0', NODE_DATA_DIR: dataDir, WORKER_SCHEDULABLE: 'false' }, path.join(dir, `${nodeId}-${n}.log`));
+      // Small checkpoints, so that several happen (in the background) while the client writes.
+      startNode(
+        WORKER_MAIN,
+        { ...env, NODE_ID: nodeId, WORKER_PORT: '0', NODE_DATA_DIR: dataDir, WORKER_SCHEDULABLE: 'false', SHARD_CHECKPOINT_EVERY_BYTES: '65536' },
+        path.join(dir, `${nodeId}-${n}.log`),
+      );
     /** The node's registration once it is alive and, when given, newer than `after`. */
     const alive = (after?: string) => async () => {
       const res = await call('GET', `/admin/nodes/${nodeId}`, { headers: admin() });
@@ -43,7 +50,8 @@ describe('crash of a data node', () => {
           else break;
         }
       })();
-      await waitFor('some acknowledged writes', async () => (acknowledged.length >= 300 ? true : undefined), 30_000, 20);
+      // 1,500 points are 150 WAL records of about 1.5 KiB: several checkpoints' worth.
+      await waitFor('some acknowledged writes', async () => (acknowledged.length >= 1500 ? true : undefined), 60_000, 20);
       worker.child.kill('SIGKILL');
       writing = false;
       await writer;
@@ -60,6 +68,12 @@ describe('crash of a data node', () => {
         const hit = await call('POST', '/collections/crash/points/search', { headers: bearer(key), json: { vector: vectors[id], limit: 1 } });
         expect(hit.body.result[0].id).toBe(id);
       }
+      // Loaded, not rebuilt: the graph came from the last checkpoint and only the WAL after it was replayed.
+      const node = await call('GET', `/admin/nodes/${nodeId}`, { headers: admin() });
+      const metrics = await (await fetch(`${node.body.address}/metrics`)).text();
+      expect(sample(metrics, 'hivehub_collection_load_seconds_count{graph="loaded"}')).toBe(1);
+      expect(sample(metrics, 'hivehub_collection_load_seconds_count{graph="none"}')).toBeUndefined();
+      expect(sample(metrics, 'hivehub_collection_wal_records_replayed_total')).toBeLessThan(acknowledged.length / 10 / 2);
     } finally {
       await worker.stop('SIGKILL');
     }

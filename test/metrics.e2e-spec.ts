@@ -2,14 +2,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { backUp, seedCollection } from './support/backups';
 import { admin, bearer, call, tenantWithKey } from './support/client';
+import { sample } from './support/metrics';
 import { startNode, waitFor, WORKER_MAIN } from './support/processes';
 import { stackInfo } from './support/stack-info';
-
-/** One sample's value from Prometheus text, or undefined when the series is absent. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 async function scrapeApi(): Promise<string> {
   const res = await call('GET', '/metrics');

@@ -39,6 +39,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ worker: workerConcern }, { BACKUP_VERIFY: 'maybe' })).toThrow(/BACKUP_VERIFY/);
   });
 
+  it("leaves the checkpoint size to the shard engine unless SHARD_CHECKPOINT_EVERY_BYTES sets one of at least 4 KiB", () => {
+    expect(loadConfig({ worker: workerConcern }, {}).worker.checkpointEveryBytes).toBeUndefined();
+    expect(loadConfig({ worker: workerConcern }, { SHARD_CHECKPOINT_EVERY_BYTES: '1048576' }).worker.checkpointEveryBytes).toBe(1048576);
+    for (const bad of ['100', 'lots', '65536.5']) {
+      expect(() => loadConfig({ worker: workerConcern }, { SHARD_CHECKPOINT_EVERY_BYTES: bad })).toThrow(/SHARD_CHECKPOINT_EVERY_BYTES/);
+    }
+  });
+
   it('limits backup schedules: 20 a tenant, 15 minutes apart, unless set', () => {
     expect(loadConfig({ schedules: schedulesConcern }, {}).schedules).toEqual({ maxPerTenant: 20, minIntervalSeconds: 900 });
     expect(loadConfig({ schedules: schedulesConcern }, { BACKUP_SCHEDULE_MIN_INTERVAL_SECONDS: '1' }).schedules.minIntervalSeconds).toBe(1);

@@ -122,6 +122,8 @@ export const workerConcern = concern(
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     WORKER_SCHEDULABLE: bool(true),
     BACKUP_VERIFY: bool(true),
+    /** Unset: the shard engine's default (64 MiB). */
+    SHARD_CHECKPOINT_EVERY_BYTES: z.coerce.number().int().min(4096).optional(),
   }),
   (raw) => ({
     nodeId: raw.NODE_ID,
@@ -132,6 +134,7 @@ export const workerConcern = concern(
     concurrency: raw.WORKER_CONCURRENCY,
     schedulable: raw.WORKER_SCHEDULABLE,
     verifyBackups: raw.BACKUP_VERIFY,
+    checkpointEveryBytes: raw.SHARD_CHECKPOINT_EVERY_BYTES,
   }),
 );
 
