@@ -2,9 +2,45 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { admin, bearer, call, createKey, createTenant } from './support/client';
 import { sample } from './support/metrics';
-import { startNode, waitFor, WORKER_MAIN } from './support/processes';
+import { startNode, waitFor, WORKER_MAIN, type RunningProcess } from './support/processes';
 import { stackInfo } from './support/stack-info';
 import { randomVectors } from './support/vectors';
+
+/** A node of its own (never chosen for other tenants), restartable on the same data dir. */
+function ownNode(prefix: string, extraEnv: Record<string, string> = {}) {
+  const { env, dir } = stackInfo();
+  const nodeId = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const dataDir = path.join(dir, nodeId);
+  let runs = 0;
+  return {
+    nodeId,
+    start: (): RunningProcess =>
+      startNode(WORKER_MAIN, { ...env, NODE_ID: nodeId, WORKER_PORT: '0', NODE_DATA_DIR: dataDir, WORKER_SCHEDULABLE: 'false', ...extraEnv }, path.join(dir, `${nodeId}-${++runs}.log`)),
+    /** Waits for the node's registration, newer than `after` when given; its started_at. */
+    alive: (after?: string) =>
+      waitFor(`node ${nodeId} to register${after ? ' anew' : ''}`, async () => {
+        const res = await call('GET', `/admin/nodes/${nodeId}`, { headers: admin() });
+        return res.status === 200 && res.body.alive && res.body.started_at !== after ? (res.body.started_at as string) : undefined;
+      }, 30_000),
+    /** How the node's collections loaded when it opened their shards (its /metrics). */
+    async loads() {
+      const node = await call('GET', `/admin/nodes/${nodeId}`, { headers: admin() });
+      const metrics = await (await fetch(`${node.body.address}/metrics`)).text();
+      return {
+        withGraph: sample(metrics, 'hivehub_collection_load_seconds_count{graph="loaded"}'),
+        withoutGraph: sample(metrics, 'hivehub_collection_load_seconds_count{graph="none"}'),
+        replayed: sample(metrics, 'hivehub_collection_wal_records_replayed_total'),
+      };
+    },
+    /** A tenant with a key, placed on this node. */
+    async tenant() {
+      const tenant = await createTenant();
+      const { key } = await createKey(tenant.id);
+      expect((await call('PUT', `/admin/tenants/${tenant.id}/placement`, { headers: admin(), json: { node_id: nodeId } })).status).toBe(200);
+      return { headers: bearer(key) };
+    },
+  };
+}
 
 /**
  * kill -9 of the node while a client performs acknowledged (wait=true) upserts: after
@@ -13,28 +49,13 @@ import { randomVectors } from './support/vectors';
  */
 describe('crash of a data node', () => {
   it('keeps every acknowledged write across kill -9', async () => {
-    const { env, dir } = stackInfo();
-    const nodeId = `crash-${randomUUID().slice(0, 8)}`;
-    const dataDir = path.join(dir, nodeId);
-    const start = (n: number) =>
-      // Small checkpoints, so that several happen (in the background) while the client writes.
-      startNode(
-        WORKER_MAIN,
-        { ...env, NODE_ID: nodeId, WORKER_PORT: '0', NODE_DATA_DIR: dataDir, WORKER_SCHEDULABLE: 'false', SHARD_CHECKPOINT_EVERY_BYTES: '65536' },
-        path.join(dir, `${nodeId}-${n}.log`),
-      );
-    /** The node's registration once it is alive and, when given, newer than `after`. */
-    const alive = (after?: string) => async () => {
-      const res = await call('GET', `/admin/nodes/${nodeId}`, { headers: admin() });
-      return res.status === 200 && res.body.alive && res.body.started_at !== after ? (res.body.started_at as string) : undefined;
-    };
-    let worker = start(1);
+    // Small checkpoints, so that several happen (in the background) while the client writes.
+    const node = ownNode('crash', { SHARD_CHECKPOINT_EVERY_BYTES: '65536' });
+    let worker = node.start();
     try {
-      const firstStart = await waitFor('the crash-test node to register', alive());
-      const tenant = await createTenant();
-      const { key } = await createKey(tenant.id);
-      expect((await call('PUT', `/admin/tenants/${tenant.id}/placement`, { headers: admin(), json: { node_id: nodeId } })).status).toBe(200);
-      await call('PUT', '/collections/crash', { headers: bearer(key), json: { vectors: { size: 32, distance: 'Cosine' } } });
+      const firstStart = await node.alive();
+      const { headers } = await node.tenant();
+      await call('PUT', '/collections/crash', { headers, json: { vectors: { size: 32, distance: 'Cosine' } } });
 
       const vectors = randomVectors(4000, 32, 3);
       const acknowledged: number[] = [];
@@ -43,7 +64,7 @@ describe('crash of a data node', () => {
         for (let batch = 0; writing && batch < 400; batch++) {
           const ids = Array.from({ length: 10 }, (_, i) => batch * 10 + i);
           const res = await call('PUT', '/collections/crash/points?wait=true', {
-            headers: bearer(key),
+            headers,
             json: { points: ids.map((id) => ({ id, vector: vectors[id], payload: { batch } })) },
           }).catch(() => undefined);
           if (res?.status === 200) acknowledged.push(...ids);
@@ -57,23 +78,45 @@ describe('crash of a data node', () => {
       await writer;
       await worker.exited;
 
-      worker = start(2);
-      await waitFor('the node to come back (registered anew)', alive(firstStart), 30_000);
-      const count = await call('POST', '/collections/crash/points/count', { headers: bearer(key), json: { exact: true } });
+      worker = node.start();
+      await node.alive(firstStart);
+      const count = await call('POST', '/collections/crash/points/count', { headers, json: { exact: true } });
       expect(count.status).toBe(200);
       expect(count.body.result.count).toBeGreaterThanOrEqual(acknowledged.length);
-      const retrieved = await call('POST', '/collections/crash/points', { headers: bearer(key), json: { ids: acknowledged, with_payload: false } });
+      const retrieved = await call('POST', '/collections/crash/points', { headers, json: { ids: acknowledged, with_payload: false } });
       expect(retrieved.body.result.map((p: { id: number }) => p.id).sort((a: number, b: number) => a - b)).toEqual([...acknowledged].sort((a, b) => a - b));
       for (const id of [acknowledged[0], acknowledged[acknowledged.length - 1]]) {
-        const hit = await call('POST', '/collections/crash/points/search', { headers: bearer(key), json: { vector: vectors[id], limit: 1 } });
+        const hit = await call('POST', '/collections/crash/points/search', { headers, json: { vector: vectors[id], limit: 1 } });
         expect(hit.body.result[0].id).toBe(id);
       }
       // Loaded, not rebuilt: the graph came from the last checkpoint and only the WAL after it was replayed.
-      const node = await call('GET', `/admin/nodes/${nodeId}`, { headers: admin() });
-      const metrics = await (await fetch(`${node.body.address}/metrics`)).text();
-      expect(sample(metrics, 'hivehub_collection_load_seconds_count{graph="loaded"}')).toBe(1);
-      expect(sample(metrics, 'hivehub_collection_load_seconds_count{graph="none"}')).toBeUndefined();
-      expect(sample(metrics, 'hivehub_collection_wal_records_replayed_total')).toBeLessThan(acknowledged.length / 10 / 2);
+      const loads = await node.loads();
+      expect(loads).toMatchObject({ withGraph: 1, withoutGraph: undefined });
+      expect(loads.replayed).toBeLessThan(acknowledged.length / 10 / 2);
+    } finally {
+      await worker.stop('SIGKILL');
+    }
+  });
+
+  it('checkpoints on a clean stop: the restart loads the graph and replays no WAL', async () => {
+    const node = ownNode('stop');
+    let worker = node.start();
+    try {
+      const firstStart = await node.alive();
+      const { headers } = await node.tenant();
+      await call('PUT', '/collections/docs', { headers, json: { vectors: { size: 8, distance: 'Euclid' } } });
+      const vectors = randomVectors(200, 8, 5);
+      const upsert = await call('PUT', '/collections/docs/points?wait=false', { headers, json: { points: vectors.map((vector, id) => ({ id, vector })) } });
+      expect(upsert.status).toBe(200);
+
+      await worker.stop('SIGTERM'); // Nest closes the app, then exits by the same signal
+      worker = node.start();
+      await node.alive(firstStart);
+      expect(await node.loads()).toEqual({ withGraph: 1, withoutGraph: undefined, replayed: 0 });
+      const count = await call('POST', '/collections/docs/points/count', { headers, json: { exact: true } });
+      expect(count.body.result.count).toBe(200);
+      const hit = await call('POST', '/collections/docs/points/search', { headers, json: { vector: vectors[7], limit: 1 } });
+      expect(hit.body.result[0]).toMatchObject({ id: 7, score: 0 });
     } finally {
       await worker.stop('SIGKILL');
     }

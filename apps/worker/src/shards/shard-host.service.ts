@@ -64,7 +64,21 @@ export class ShardHost implements OnApplicationBootstrap, OnModuleDestroy {
     return this.opened.has(tenantId) ? this.store.open(tenantId) : this.open(tenantId);
   }
 
+  /**
+   * A clean stop checkpoints every collection written since its last checkpoint (as a
+   * database's shutdown checkpoint), so the restart loads graphs and replays no WAL. A
+   * failed checkpoint is logged and changes nothing: its WAL is still there to replay.
+   */
   async onModuleDestroy(): Promise<void> {
+    for (const tenantId of this.opened) {
+      const started = performance.now();
+      try {
+        await (await this.store.open(tenantId)).checkpoint();
+        this.logger.log(`checkpointed shard of tenant ${tenantId} for the stop in ${Math.round(performance.now() - started)} ms`);
+      } catch (error) {
+        this.logger.warn(`could not checkpoint shard of tenant ${tenantId} before stopping (its WAL will be replayed): ${(error as Error).message}`);
+      }
+    }
     await this.store.closeAll();
   }
 
@@ -78,7 +92,8 @@ export class ShardHost implements OnApplicationBootstrap, OnModuleDestroy {
       this.loadSeconds.observe({ graph: report.loaded_graph ? 'loaded' : 'none' }, report.load_ms / 1000);
       this.replayedRecords.inc(report.replayed_records);
       const how = report.loaded_graph ? 'graph loaded' : 'no checkpoint yet';
-      return `${name} ${Math.round(report.load_ms)} ms (${how}, ${report.replayed_records} WAL records replayed)`;
+      const records = `${report.replayed_records} WAL record${report.replayed_records === 1 ? '' : 's'}`;
+      return `${name} ${Math.round(report.load_ms)} ms (${how}, ${records} replayed)`;
     });
     this.logger.log(`opened shard of tenant ${tenantId} in ${Math.round(performance.now() - started)} ms${collections.length ? `: ${collections.join('; ')}` : ''}`);
     return shard;
