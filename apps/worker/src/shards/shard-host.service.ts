@@ -61,7 +61,7 @@ export class ShardHost implements OnApplicationBootstrap, OnModuleDestroy {
       }
       this.placedHere.add(tenantId);
     }
-    return this.opened.has(tenantId) ? this.store.open(tenantId) : this.open(tenantId);
+    return this.open(tenantId);
   }
 
   /**
@@ -82,7 +82,7 @@ export class ShardHost implements OnApplicationBootstrap, OnModuleDestroy {
     await this.store.closeAll();
   }
 
-  /** Opens the shard and reports, once per process, how each of its collections loaded. */
+  /** The open shard (the store opens it once); the first time, reports how each of its collections loaded. */
   private async open(tenantId: string): Promise<Shard> {
     const started = performance.now();
     const shard = await this.store.open(tenantId);
