@@ -122,8 +122,16 @@ export function rssBytes(pid: number): number | undefined {
   }
 }
 
+const statFields = (pid: number | 'self') => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+
 /** CPU time (user + system) a process has used, in µs (Linux /proc, CLK_TCK 100). */
 export function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** CPU time this process's exited (and waited-for) children have used, in µs. */
+export function childrenCpuMicros(): number {
+  const fields = statFields('self');
+  return (Number(fields[13]) + Number(fields[14])) * 10_000;
 }

@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { DatasetParams } from './dataset';
 import type { HopFigures } from './floor-probe';
 import type { SweepPoint } from './measure';
+import type { Ceiling } from './runners/http';
 import type { SystemResult } from './runners/types';
+import type { WrkFigures } from './wrk';
 
 export interface Ratio {
   name: string;
@@ -70,13 +72,6 @@ function ratio(name: string, num: number | undefined, den: number | undefined, h
   return { name, value, target: shown, pass, how };
 }
 
-/** runners/http.ts's ceiling probe: bare hops to a node spending the engine's search time per answer. */
-interface Ceiling {
-  searchMicros: number;
-  twoHops: HopFigures;
-  oneHop: HopFigures;
-}
-
 interface MemoryDetails {
   rssBefore?: number;
   rssAtHalf?: number;
@@ -109,15 +104,20 @@ export function computeRatios(systems: SystemResult[]): Ratio[] {
   const reload = (shard?.details as { reloadSeconds?: number } | undefined)?.reloadSeconds;
   const engineRssGrowth = (shard?.details as { rssGrowth?: number } | undefined)?.rssGrowth;
   const ceiling = (http?.details as { ceiling?: Ceiling } | undefined)?.ceiling;
+  const wrk = (http?.details as { wrk?: WrkFigures & { ef: number } } | undefined)?.wrk;
+  const lanceQps = versusLance.lance;
   return [
     h2h
       ? ratio('engine / raw hnswlib (QPS, 1 client)', h2h.shardQps, h2h.hnswlibQps, `shard / hnswlib-node in-process QPS, each at its lowest ef reaching the recall target (${h2h.shardEf} / ${h2h.hnswlibEf}), medians of 3 alternating rounds`, { min: 0.9 })
       : ratio('engine / raw hnswlib (QPS, 1 client)', shardQps, chosen(hnsw)?.qps['1'], 'shard in-process QPS / hnswlib-node QPS, each at its lowest ef reaching the recall target, from the sweeps', { min: 0.9 }),
-    ratio('http 8 clients / in-process engine', http8, shardQps, 'HTTP QPS with 8 outstanding requests / shard in-process QPS', { min: 0.5 }),
-    ratio('two bare HTTP hops, 8 clients / in-process engine', ceiling?.twoHops.qps, shardQps, 'the same client through two bare node:http hops (no auth, no parsing) to a node spending the engine\'s search time in CPU per answer / shard in-process QPS (information: the ceiling of the ratio above on this machine)'),
-    ratio('one bare HTTP hop, 8 clients / in-process engine', ceiling?.oneHop.qps, shardQps, 'the same, the client straight to that node (information: the ceiling of any design with a network hop)'),
+    ratio('http 8 clients (wrk) / in-process engine', wrk?.qps, shardQps, 'HTTP QPS with wrk keeping 8 requests outstanding / shard in-process QPS', { min: 0.5 }),
+    ratio('two bare HTTP hops, 8 clients (wrk) / in-process engine', ceiling?.wrk?.twoHops.qps, shardQps, 'wrk through two bare node:http hops (no auth, no parsing) to a node spending the engine\'s search time in CPU per answer / shard in-process QPS (information: the ceiling of the ratio above on this machine)'),
+    ratio('one bare HTTP hop, 8 clients (wrk) / in-process engine', ceiling?.wrk?.oneHop.qps, shardQps, 'the same, wrk straight to that node (information: the ceiling of any design with a network hop)'),
+    ratio('http 8 clients (Node client) / in-process engine', http8, shardQps, 'HTTP QPS with 8 outstanding requests from the benchmark\'s Node client, which spends about as much CPU per request as a server on the same cores / shard in-process QPS (information)'),
+    ratio('two bare HTTP hops, 8 clients (Node client) / in-process engine', ceiling?.twoHops.qps, shardQps, 'the same Node client through the two bare hops above / shard in-process QPS (information: the ceiling of the ratio above)'),
     ratio('http 1 client / in-process engine', chosen(http)?.qps['1'], shardQps, 'HTTP QPS with 1 request at a time / shard in-process QPS (information)'),
-    ratio('http 8 clients / LanceDB', versusLance.http8, versusLance.lance, `HTTP QPS with 8 clients / LanceDB QPS (the better of its 1- and 8-client runs), at matching recall: ${versusLance.recall === undefined ? 'both at the recall target' : `LanceDB never reaches the target, so both at its best recall (${versusLance.recall.toFixed(3)}; the HTTP stack at its lowest setting reaching as much)`}`, { min: 3 }),
+    ratio('http 8 clients (wrk) / LanceDB', versusLance.recall === undefined ? wrk?.qps : undefined, lanceQps, `HTTP QPS with wrk's 8 connections at the HTTP stack's setting reaching the recall target / LanceDB QPS (the better of its 1- and 8-client runs)${versusLance.recall === undefined ? ', both at the recall target' : '; not compared: LanceDB does not reach the target (see the Node client ratio below)'}`, { min: 3 }),
+    ratio('http 8 clients (Node client) / LanceDB', versusLance.http8, versusLance.lance, `HTTP QPS with 8 clients / LanceDB QPS (the better of its 1- and 8-client runs), at matching recall: ${versusLance.recall === undefined ? 'both at the recall target' : `LanceDB never reaches the target, so both at its best recall (${versusLance.recall.toFixed(3)}; the HTTP stack at its lowest setting reaching as much)`} (information)`),
     ratio('worker memory per million vectors / (vectors + graph)', perPoint, indexPerPoint, 'worker VmRSS added per point over the second half of the load / bytes per point of the hnswlib index file written from the same vectors (the file holds the vectors and the graph)', { max: 1.3 }),
     ratio('worker RSS growth from empty / (vectors + graph)', rssDelta, indexBytes, 'worker VmRSS after load minus before, fixed costs included (V8 heap growing to its working size) / size of the hnswlib index file (information)'),
     ratio('engine RSS growth after GC / (vectors + graph)', engineRssGrowth, indexBytes, 'the shard engine in-process: VmRSS after two full collections, after the load minus before / size of the hnswlib index file (information: the data\'s own memory, without the V8 garbage a node\'s request parsing leaves)'),
@@ -195,9 +195,13 @@ export function renderReport(r: Report): string {
     const perPoint = marginalBytesPerPoint(h);
     const nd = (http.details as { nodeDirect?: { ef: number; recall: number; qps: Record<string, number> } }).nodeDirect;
     const ceiling = (http.details as { ceiling?: Ceiling }).ceiling;
+    const wrk = (http.details as { wrk?: WrkFigures & { ef: number; connections: number } }).wrk;
+    if (wrk) out.push(`http with wrk: ${wrk.connections} connections at hnsw_ef=${wrk.ef}: ${fmt(wrk.qps)} QPS, latency p50 ${fmt(wrk.p50 / 1000, 1)} ms, p99 ${fmt(wrk.p99 / 1000, 1)} ms (wrk ${fmt(wrk.clientMicros)} µs of CPU a request)`);
     if (ceiling) {
       const cpu = (f: HopFigures) => `client ${fmt(f.client)}${f.proxy ? `, proxy ${fmt(f.proxy)}` : ''}, node ${fmt(f.node)}`;
-      out.push(`http ceiling: the same client, 8 at once, through two bare node:http hops to a node spending ${fmt(ceiling.searchMicros)} µs of CPU per answer (the engine's search time): ${fmt(ceiling.twoHops.qps)} QPS (CPU µs per request: ${cpu(ceiling.twoHops)}); through one hop: ${fmt(ceiling.oneHop.qps)} QPS (${cpu(ceiling.oneHop)})`);
+      const hops = (label: string, two: HopFigures, one: HopFigures) => `http ceiling, ${label}, 8 at once, through two bare node:http hops to a node spending ${fmt(ceiling.searchMicros)} µs of CPU per answer (the engine's search time): ${fmt(two.qps)} QPS (CPU µs per request: ${cpu(two)}); through one hop: ${fmt(one.qps)} QPS (${cpu(one)})`;
+      out.push(hops('the Node client', ceiling.twoHops, ceiling.oneHop));
+      if (ceiling.wrk) out.push(hops('wrk', ceiling.wrk.twoHops, ceiling.wrk.oneHop));
     }
     if (nd) out.push(`http split: the same searches sent straight to the worker's internal route (no api hop) at hnsw_ef=${nd.ef}: ${fmt(nd.qps['1'])} QPS with 1 client, ${fmt(nd.qps['8'])} with 8 (recall ${nd.recall.toFixed(3)})`);
     out.push(`memory (f): worker VmRSS ${mib(h.rssBefore)} before load, ${mib(h.rssAtHalf)} at ${fmt(h.pointsAtHalf ?? 0)} points, ${mib(h.rssAfterLoad)} after, ${mib(h.rssAfterSearch)} after the searches; per million vectors: ${perPoint === undefined ? '–' : mib(perPoint * 1e6)} over the second half (marginal), ${delta === undefined ? '–' : mib((delta / d.n) * 1e6)} from empty (fixed costs spread over the points)`);

@@ -7,6 +7,7 @@ import { packVector } from '@hivehub/shard';
 import { HttpJson } from '../http-client';
 import { type HopFigures, measureHops } from '../floor-probe';
 import { chooseBuild, startStack } from '../stack';
+import { type WrkFigures, wrkMissing, wrkQps } from '../wrk';
 import { HNSW_EF_CONSTRUCT, HNSW_M } from './hnswlib';
 import { EF_VALUES, type RunContext, type SystemResult, skipped, sweepSettings } from './types';
 
@@ -108,14 +109,26 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
     const nodeDirect = { ef, recall: direct.chosen.recall, qps: direct.chosen.qps };
     const mb = (b?: number) => (b === undefined ? '?' : (b / 2 ** 20).toFixed(0));
     ctx.log(`  worker RSS: ${mb(rssBefore)} MB before load, ${mb(rssAtHalf)} MB at ${pointsAtHalf} points, ${mb(rssAfterLoad)} MB after, ${mb(rssAfterSearch)} MB after the searches`);
-    const ceiling = ctx.engineQps === undefined ? undefined : await measureCeiling(ctx, 1e6 / ctx.engineQps);
+
+    // The same searches at the chosen setting with wrk as the 8 clients: a load generator
+    // in C spends a fifth of the CPU per request the Node client above does, CPU the
+    // servers would otherwise have on these two shared cores.
+    const noWrk = wrkMissing();
+    let wrk: WrkFigures | undefined;
+    if (noWrk) ctx.log(`  wrk: not measured, ${noWrk}`);
+    else {
+      const bodies = vectorsJson.map((v) => `{"vector":${v},"limit":${K},"params":{"hnsw_ef":${ef}}}`);
+      wrk = await wrkQps({ url: stack.apiUrl, path: `/collections/${COLLECTION}/points/search`, bodies, headers, connections: 8, seconds: 10 });
+      ctx.log(`  wrk, 8 connections, hnsw_ef=${ef}: ${wrk.qps.toFixed(0)} QPS (latency p50 ${(wrk.p50 / 1000).toFixed(1)} ms, p99 ${(wrk.p99 / 1000).toFixed(1)} ms; wrk ${wrk.clientMicros.toFixed(0)} µs CPU a request)`);
+    }
+    const ceiling = ctx.engineQps === undefined ? undefined : await measureCeiling(ctx, 1e6 / ctx.engineQps, noWrk === undefined);
     return {
       name: 'http',
       status: 'ok',
-      setup: `api -> worker node -> libs/shard over HTTP/1.1 keep-alive (node:http client in the benchmark process, sharing the 2 cores); Qdrant routes, upsert batches of ${batch} with wait=true`,
+      setup: `api -> worker node -> libs/shard over HTTP/1.1 keep-alive; the sweep's clients are node:http in the benchmark process, the chosen setting is also loaded by wrk (8 connections); all share the 2 cores. Qdrant routes, upsert batches of ${batch} with wait=true`,
       buildSeconds,
       sweep: result,
-      details: { rssBefore, rssAtHalf, pointsAtHalf, rssAfterLoad, rssAfterSearch, points: n, upsertBatch: batch, nodeDirect, ceiling },
+      details: { rssBefore, rssAtHalf, pointsAtHalf, rssAfterLoad, rssAfterSearch, points: n, upsertBatch: batch, nodeDirect, wrk: wrk && { ...wrk, ef, connections: 8 }, ceiling },
     };
   } finally {
     stack.http.close();
@@ -124,15 +137,26 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
 }
 
 /**
- * What HTTP allows on this machine at 8 clients, whatever the api does: the same client
- * through two bare node:http hops (and through one) to a node that spends the engine's
- * search time in CPU before each canned answer (floor-probe.ts). The stack has the same
- * two hops plus auth, parsing and the real search.
+ * What HTTP allows on this machine at 8 clients, whatever the api does: the same clients
+ * (the Node client, then wrk) through two bare node:http hops (and through one) to a
+ * node that spends the engine's search time in CPU before each canned answer
+ * (floor-probe.ts). The stack has the same two hops plus auth, parsing and the real search.
  */
-async function measureCeiling(ctx: RunContext, searchMicros: number): Promise<{ searchMicros: number; twoHops: HopFigures; oneHop: HopFigures }> {
+async function measureCeiling(ctx: RunContext, searchMicros: number, withWrk: boolean): Promise<Ceiling> {
   ctx.log(`  ceiling: bare node:http hops to a node spending ${searchMicros.toFixed(0)} µs of CPU per answer...`);
   const twoHops = await measureHops(searchMicros, 2);
   const oneHop = await measureHops(searchMicros, 1);
-  ctx.log(`  ceiling: two bare hops ${twoHops.qps.toFixed(0)} QPS, one hop ${oneHop.qps.toFixed(0)} QPS (8 clients)`);
-  return { searchMicros, twoHops, oneHop };
+  ctx.log(`  ceiling, Node client: two bare hops ${twoHops.qps.toFixed(0)} QPS, one hop ${oneHop.qps.toFixed(0)} QPS (8 clients)`);
+  if (!withWrk) return { searchMicros, twoHops, oneHop };
+  const wrk = { twoHops: await measureHops(searchMicros, 2, 'wrk'), oneHop: await measureHops(searchMicros, 1, 'wrk') };
+  ctx.log(`  ceiling, wrk: two bare hops ${wrk.twoHops.qps.toFixed(0)} QPS, one hop ${wrk.oneHop.qps.toFixed(0)} QPS (8 connections)`);
+  return { searchMicros, twoHops, oneHop, wrk };
+}
+
+/** What measureCeiling measured; `wrk` when wrk is installed. */
+export interface Ceiling {
+  searchMicros: number;
+  twoHops: HopFigures;
+  oneHop: HopFigures;
+  wrk?: { twoHops: HopFigures; oneHop: HopFigures };
 }
