@@ -1,6 +1,7 @@
 // CPU time per search request in each process of the HTTP stack (api, worker, client),
 // and the same searches straight to the worker's internal route. Starts dist/ (run
-// `npm run build` first) with 20k x 128 random vectors, 8 concurrent clients:
+// `npm run build` first; BUILD_DIR=<dir> starts another build) with 20k x 128 random
+// vectors, 8 concurrent clients:
 //   node -r ./bench/search/register.js bench/search/cpu-probe.ts
 // With PROFILE=1 and CHILD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' the api and
 // worker write CPU profiles of a longer window on exit.
@@ -12,7 +13,8 @@ import { cpuMicros } from '../search/measure';
 import { packVector } from '@hivehub/shard';
 
 const ROOT = path.resolve(__dirname, '../..');
-const build: Build = { dir: path.join(ROOT, 'dist'), apiMain: path.join(ROOT, 'dist/apps/api/src/main.js'), workerMain: path.join(ROOT, 'dist/apps/worker/src/main.js') };
+const dir = process.env.BUILD_DIR ?? path.join(ROOT, 'dist');
+const build: Build = { dir, apiMain: path.join(dir, 'apps/api/src/main.js'), workerMain: path.join(dir, 'apps/worker/src/main.js') };
 (async () => {
   const n = 20000, dim = 128;
   const stack = await startStack(build, path.join(os.tmpdir(), `cpu-probe-${process.pid}`), 1_000_000, console.log);
