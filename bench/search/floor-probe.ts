@@ -1,7 +1,7 @@
 // The floor under the HTTP figure on this machine: the benchmark's own client (8
-// concurrent, HttpJson; or wrk's 8 connections) through two bare node:http hops (a proxy that forwards the
-// body to a "node" that answers ten canned hits), with no framework, no parsing, no
-// search. It prints QPS and the CPU each process spends per request, and what the
+// concurrent, HttpJson; or wrk's 8 connections) through two bare HTTP hops (a node:http
+// proxy that forwards the body with the api's own client to nodes, to a node:http
+// "node" that answers ten canned hits), with no framework, no validation, no search. It prints QPS and the CPU each process spends per request, and what the
 // full stack could reach at best with a search of a given cost added to the floor, then
 // measures the same hops with the node spending that search's CPU before each answer,
 // and one hop (the client straight to that node):
@@ -13,6 +13,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { postBody } from '../../apps/api/src/data-plane/node-http';
 import { HttpJson } from './http-client';
 import { cpuMicros } from './measure';
 import { wrkQps } from './wrk';
@@ -23,7 +24,6 @@ const CLIENTS = 8;
 /** The child processes: `node` answers canned hits; `proxy <target port>` forwards. Each reports its port. */
 function serve(role: string, target: number, spinMicros: number): void {
   const hits = Buffer.from(JSON.stringify({ result: Array.from({ length: 10 }, (_, i) => ({ id: i, version: 0, score: 0.9 - i / 100 })), status: 'ok', time: 0 }));
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -33,16 +33,11 @@ function serve(role: string, target: number, spinMicros: number): void {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': hits.length }).end(hits);
         return;
       }
-      const body = Buffer.concat(chunks);
-      const out = http.request({ host: '127.0.0.1', port: target, path: '/', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (reply) => {
-        const back: Buffer[] = [];
-        reply.on('data', (c: Buffer) => back.push(c));
-        reply.on('end', () => {
-          const answer = Buffer.concat(back);
-          res.writeHead(reply.statusCode ?? 500, { 'content-type': 'application/json', 'content-length': answer.length }).end(answer);
-        });
+      // Forwarded with the api's own client to nodes, its reply parsed and printed again as the api does.
+      postBody(`http://127.0.0.1:${target}/`, 'token', Buffer.concat(chunks).toString('utf8'), 10_000).then((reply) => {
+        const answer = JSON.stringify(reply.body);
+        res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) }).end(answer);
       });
-      out.end(body);
     });
   }
   const server = http.createServer(handle);

@@ -111,7 +111,7 @@ export function computeRatios(systems: SystemResult[]): Ratio[] {
       ? ratio('engine / raw hnswlib (QPS, 1 client)', h2h.shardQps, h2h.hnswlibQps, `shard / hnswlib-node in-process QPS, each at its lowest ef reaching the recall target (${h2h.shardEf} / ${h2h.hnswlibEf}), medians of 3 alternating rounds`, { min: 0.9 })
       : ratio('engine / raw hnswlib (QPS, 1 client)', shardQps, chosen(hnsw)?.qps['1'], 'shard in-process QPS / hnswlib-node QPS, each at its lowest ef reaching the recall target, from the sweeps', { min: 0.9 }),
     ratio('http 8 clients (wrk) / in-process engine', wrk?.qps, shardQps, 'HTTP QPS with wrk keeping 8 requests outstanding / shard in-process QPS', { min: 0.5 }),
-    ratio('two bare HTTP hops, 8 clients (wrk) / in-process engine', ceiling?.wrk?.twoHops.qps, shardQps, 'wrk through two bare node:http hops (no auth, no parsing) to a node spending the engine\'s search time in CPU per answer / shard in-process QPS (information: the ceiling of the ratio above on this machine)'),
+    ratio('two bare HTTP hops, 8 clients (wrk) / in-process engine', ceiling?.wrk?.twoHops.qps, shardQps, 'wrk through two bare HTTP hops (node:http servers, the proxy forwarding with the api\'s client to nodes; no auth, no validation) to a node spending the engine\'s search time in CPU per answer / shard in-process QPS (information: the ceiling of the ratio above on this machine)'),
     ratio('one bare HTTP hop, 8 clients (wrk) / in-process engine', ceiling?.wrk?.oneHop.qps, shardQps, 'the same, wrk straight to that node (information: the ceiling of any design with a network hop)'),
     ratio('http 8 clients (Node client) / in-process engine', http8, shardQps, 'HTTP QPS with 8 outstanding requests from the benchmark\'s Node client, which spends about as much CPU per request as a server on the same cores / shard in-process QPS (information)'),
     ratio('two bare HTTP hops, 8 clients (Node client) / in-process engine', ceiling?.twoHops.qps, shardQps, 'the same Node client through the two bare hops above / shard in-process QPS (information: the ceiling of the ratio above)'),
@@ -199,7 +199,7 @@ export function renderReport(r: Report): string {
     if (wrk) out.push(`http with wrk: ${wrk.connections} connections at hnsw_ef=${wrk.ef}: ${fmt(wrk.qps)} QPS, latency p50 ${fmt(wrk.p50 / 1000, 1)} ms, p99 ${fmt(wrk.p99 / 1000, 1)} ms (wrk ${fmt(wrk.clientMicros)} µs of CPU a request)`);
     if (ceiling) {
       const cpu = (f: HopFigures) => `client ${fmt(f.client)}${f.proxy ? `, proxy ${fmt(f.proxy)}` : ''}, node ${fmt(f.node)}`;
-      const hops = (label: string, two: HopFigures, one: HopFigures) => `http ceiling, ${label}, 8 at once, through two bare node:http hops to a node spending ${fmt(ceiling.searchMicros)} µs of CPU per answer (the engine's search time): ${fmt(two.qps)} QPS (CPU µs per request: ${cpu(two)}); through one hop: ${fmt(one.qps)} QPS (${cpu(one)})`;
+      const hops = (label: string, two: HopFigures, one: HopFigures) => `http ceiling, ${label}, 8 at once, through two bare HTTP hops (the proxy forwarding with the api's client to nodes) to a node spending ${fmt(ceiling.searchMicros)} µs of CPU per answer (the engine's search time): ${fmt(two.qps)} QPS (CPU µs per request: ${cpu(two)}); through one hop: ${fmt(one.qps)} QPS (${cpu(one)})`;
       out.push(hops('the Node client', ceiling.twoHops, ceiling.oneHop));
       if (ceiling.wrk) out.push(hops('wrk', ceiling.wrk.twoHops, ceiling.wrk.oneHop));
     }

@@ -138,12 +138,12 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
 
 /**
  * What HTTP allows on this machine at 8 clients, whatever the api does: the same clients
- * (the Node client, then wrk) through two bare node:http hops (and through one) to a
+ * (the Node client, then wrk) through two bare HTTP hops (and through one) to a
  * node that spends the engine's search time in CPU before each canned answer
  * (floor-probe.ts). The stack has the same two hops plus auth, parsing and the real search.
  */
 async function measureCeiling(ctx: RunContext, searchMicros: number, withWrk: boolean): Promise<Ceiling> {
-  ctx.log(`  ceiling: bare node:http hops to a node spending ${searchMicros.toFixed(0)} µs of CPU per answer...`);
+  ctx.log(`  ceiling: bare HTTP hops to a node spending ${searchMicros.toFixed(0)} µs of CPU per answer...`);
   const twoHops = await measureHops(searchMicros, 2);
   const oneHop = await measureHops(searchMicros, 1);
   ctx.log(`  ceiling, Node client: two bare hops ${twoHops.qps.toFixed(0)} QPS, one hop ${oneHop.qps.toFixed(0)} QPS (8 clients)`);

@@ -27,8 +27,12 @@ const IDLE_CLOSE_MS = 2000;
  * connection's end (RFC 9112 §6.3).
  */
 export function postJson(url: string, token: string, payload: unknown, timeoutMs: number): Promise<NodeReply> {
+  return postBody(url, token, JSON.stringify(payload), timeoutMs);
+}
+
+/** postJson with the body already serialised (bench/search/floor-probe.ts forwards bodies as they came). */
+export function postBody(url: string, token: string, body: string, timeoutMs: number): Promise<NodeReply> {
   const target = new URL(url);
-  const body = JSON.stringify(payload);
   const request =
     `POST ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nAuthorization: Bearer ${token}\r\n` +
     `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
