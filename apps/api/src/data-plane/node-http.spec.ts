@@ -143,6 +143,22 @@ describe('postJson (the api → node call)', () => {
     }
   });
 
+  it('counts the wait for a free connection against the timeout', async () => {
+    const node = await nodeServer(() => undefined); // never answers
+    try {
+      const calls = Array.from({ length: 257 }, () => postJson(`${node.url}/ops`, 'tok', {}, 300).then(() => new Error('answered'), (err: Error) => err));
+      const errors = await Promise.all(calls);
+      expect(errors.every((e) => e instanceof NodeTimeoutError)).toBe(true);
+      expect(errors[0].message).toBe('no answer within 300 ms');
+      // The 257th waited for a connection: it times out while waiting, or is sent with what is left of its 300 ms.
+      const last = /^no connection to the node was free within 300 ms$|^no answer within (\d+) ms$/.exec(errors[256].message);
+      expect(last).not.toBeNull();
+      if (last![1] !== undefined) expect(Number(last![1])).toBeLessThan(300);
+    } finally {
+      await node.close();
+    }
+  });
+
   it('fails with NodeUnreachableError on a reply that is not HTTP, and recovers', async () => {
     let calls = 0;
     const node = await rawServer((socket) => {

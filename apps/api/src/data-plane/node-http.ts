@@ -59,11 +59,25 @@ class NodePool {
   constructor(private readonly target: URL) {}
 
   send(request: string, timeoutMs: number): Promise<NodeReply> {
-    if (this.idle.length === 0 && this.open >= MAX_CONNECTIONS_PER_NODE) {
-      return new Promise<void>((resolve) => this.waiting.push(resolve)).then(() => this.send(request, timeoutMs));
-    }
+    if (this.idle.length === 0 && this.open >= MAX_CONNECTIONS_PER_NODE) return this.queue(request, timeoutMs);
     const connection = this.idle.pop() ?? this.connect();
     return connection.send(request, timeoutMs);
+  }
+
+  /** Waits for a free connection; the time spent waiting counts against the call's timeout. */
+  private queue(request: string, timeoutMs: number): Promise<NodeReply> {
+    const queuedAt = Date.now();
+    return new Promise<NodeReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(wake), 1);
+        reject(new NodeTimeoutError(`no connection to the node was free within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const wake = () => {
+        clearTimeout(timer);
+        this.send(request, Math.max(1, timeoutMs - (Date.now() - queuedAt))).then(resolve, reject);
+      };
+      this.waiting.push(wake);
+    });
   }
 
   private connect(): NodeConnection {
