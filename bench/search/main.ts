@@ -105,9 +105,11 @@ async function main(): Promise<number> {
         results.push({ name: system, status: 'failed', reason: (err as Error).message ?? String(err) });
       }
       if (system === 'shard') ctx.baseline = undefined; // let hnswlib's index go
+      if (system === 'http') await closeEngine(ctx);
       log(`  (${system}: ${seconds(began).toFixed(0)} s)`);
     }
   } finally {
+    await closeEngine(ctx);
     if (opts.keep) log(`scratch directory kept: ${tmpDir}`);
     else rmSync(tmpDir, { recursive: true, force: true });
   }
@@ -117,6 +119,13 @@ async function main(): Promise<number> {
   log(`results written to ${writeReport(report)}`);
   // Missed targets are information; a system that crashed is a broken benchmark.
   return results.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+/** Closes the engine the shard runner left open for the http runner. */
+async function closeEngine(ctx: RunContext): Promise<void> {
+  const engine = ctx.engine;
+  ctx.engine = undefined;
+  await engine?.close();
 }
 
 // Child processes (api, worker) are killed by the 'exit' handler stack.ts installs.

@@ -53,7 +53,7 @@ async function pass(search: SearchFn, count: number, clients: number): Promise<A
  * Whole passes over the query set until `minSeconds` have passed (at least one),
  * so fast engines are not timed on a few milliseconds.
  */
-async function timedQps(search: SearchFn, count: number, clients: number, minSeconds: number): Promise<{ qps: number; first: ArrayLike<number>[] }> {
+export async function timedQps(search: SearchFn, count: number, clients: number, minSeconds: number): Promise<{ qps: number; first: ArrayLike<number>[] }> {
   let first: ArrayLike<number>[] | undefined;
   let done = 0;
   const started = performance.now();

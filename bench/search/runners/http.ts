@@ -2,7 +2,7 @@ import path from 'node:path';
 import { waitFor } from '../../../test/support/processes';
 import { row } from '../dataset';
 import { K } from '../ground-truth';
-import { rssBytes, seconds, sweep } from '../measure';
+import { rssBytes, seconds, sweep, timedQps } from '../measure';
 import { packVector } from '@hivehub/shard';
 import { HttpJson } from '../http-client';
 import { type HopFigures, measureHops } from '../floor-probe';
@@ -115,11 +115,18 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
     // servers would otherwise have on these two shared cores.
     const noWrk = wrkMissing();
     let wrk: WrkFigures | undefined;
+    let engineAround: { before: number; after: number } | undefined;
     if (noWrk) ctx.log(`  wrk: not measured, ${noWrk}`);
     else {
       const bodies = vectorsJson.map((v) => `{"vector":${v},"limit":${K},"params":{"hnsw_ef":${ef}}}`);
+      const engineBefore = await engineQps(ctx);
       wrk = await wrkQps({ url: stack.apiUrl, path: `/collections/${COLLECTION}/points/search`, bodies, headers, connections: 8, seconds: 10 });
+      const engineAfter = await engineQps(ctx);
       ctx.log(`  wrk, 8 connections, hnsw_ef=${ef}: ${wrk.qps.toFixed(0)} QPS (latency p50 ${(wrk.p50 / 1000).toFixed(1)} ms, p99 ${(wrk.p99 / 1000).toFixed(1)} ms; wrk ${wrk.clientMicros.toFixed(0)} µs CPU a request)`);
+      if (engineBefore !== undefined && engineAfter !== undefined) {
+        engineAround = { before: engineBefore, after: engineAfter };
+        ctx.log(`  the engine in-process right before and after: ${engineBefore.toFixed(0)} and ${engineAfter.toFixed(0)} QPS`);
+      }
     }
     const ceiling = ctx.engineQps === undefined ? undefined : await measureCeiling(ctx, 1e6 / ctx.engineQps, noWrk === undefined);
     return {
@@ -128,12 +135,18 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
       setup: `api -> worker node -> libs/shard over HTTP/1.1 keep-alive; the sweep's clients are node:http in the benchmark process, the chosen setting is also loaded by wrk (8 connections); all share the 2 cores. Qdrant routes, upsert batches of ${batch} with wait=true`,
       buildSeconds,
       sweep: result,
-      details: { rssBefore, rssAtHalf, pointsAtHalf, rssAfterLoad, rssAfterSearch, points: n, upsertBatch: batch, nodeDirect, wrk: wrk && { ...wrk, ef, connections: 8 }, ceiling },
+      details: { rssBefore, rssAtHalf, pointsAtHalf, rssAfterLoad, rssAfterSearch, points: n, upsertBatch: batch, nodeDirect, wrk: wrk && { ...wrk, ef, connections: 8, engineAround }, ceiling },
     };
   } finally {
     stack.http.close();
     await stack.stop();
   }
+}
+
+/** The shard engine's in-process QPS at its chosen setting now (3 s of whole passes), when the shard runner left it open. */
+async function engineQps(ctx: RunContext): Promise<number | undefined> {
+  if (!ctx.engine) return undefined;
+  return (await timedQps(ctx.engine.search, ctx.data.params.queries, 1, 3)).qps;
 }
 
 /**

@@ -121,8 +121,12 @@ export async function runShard(ctx: RunContext): Promise<SystemResult> {
   for (let q = 0; q < Math.min(200, queries); q++) check.push(await search(q));
   const recallAfterReload = recallAtK(ctx.truth, check);
   ctx.log(`  checkpoint ${checkpointSeconds.toFixed(2)} s; reopened to first answer in ${(reloadSeconds * 1000).toFixed(0)} ms (${info.points_count} points, recall on 200 queries ${recallAfterReload.toFixed(3)})`);
-  await store.closeAll();
-  if (firstAnswer.length !== K || info.points_count !== n) throw new Error(`after reopening: ${info.points_count} points, first search gave ${firstAnswer.length} hits`);
+  if (firstAnswer.length !== K || info.points_count !== n) {
+    await store.closeAll();
+    throw new Error(`after reopening: ${info.points_count} points, first search gave ${firstAnswer.length} hits`);
+  }
+  const reopened = store;
+  ctx.engine = { ef, search, close: () => reopened.closeAll() };
 
   return {
     name: 'shard',

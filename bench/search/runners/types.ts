@@ -16,6 +16,12 @@ export interface RunContext {
   baseline?: { chosenEf: number; setEf(ef: number): void; search: SearchFn };
   /** The shard engine's in-process QPS at its chosen setting, once it has run: the http runner's ceiling probe spends 1e6 / this µs a search. */
   engineQps?: number;
+  /**
+   * The shard engine, still open in-process at its chosen setting after its run: the
+   * http runner times it right before and after its wrk measurement, so the ratio of
+   * the two is not moved by the VM drifting in the minutes between the runs.
+   */
+  engine?: { ef: number; search: SearchFn; close(): Promise<void> };
 }
 
 /** The sweep settings every runner takes from the run as they are. */
