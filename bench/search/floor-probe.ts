@@ -1,8 +1,8 @@
 // The floor under the HTTP figure on this machine: the benchmark's own client (8
 // concurrent, HttpJson; or wrk's 8 connections) through two bare HTTP hops (a node:http
 // proxy that forwards the body with the api's own client to nodes, to a node:http
-// "node" that answers ten canned hits), with no framework, no validation, no search. It prints QPS and the CPU each process spends per request, and what the
-// full stack could reach at best with a search of a given cost added to the floor, then
+// "node" that answers ten canned hits), with no framework, no validation, no search.
+// It prints QPS and the CPU each process spends per request, and what the full stack could reach at best with a search of a given cost added to the floor, then
 // measures the same hops with the node spending that search's CPU before each answer,
 // and one hop (the client straight to that node):
 //   node -r ./bench/search/register.js bench/search/floor-probe.ts [search µs] [node|wrk]

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -175,20 +175,19 @@ describe('postJson (the api → node call)', () => {
 
   it('speaks TLS to an https node, and refuses one whose certificate is not trusted', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'node-http-tls-'));
-    const server = https.createServer({ key: '', cert: '' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'pipe' });
+    const server = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) =>
+      res.writeHead(200).end('{"secure":true}'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost',
-        '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'pipe' });
-      server.setSecureContext({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) });
-      server.on('request', (_req, res) => res.writeHead(200).end('{"secure":true}'));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const url = `https://localhost:${(server.address() as AddressInfo).port}/ops`;
       await expect(postJson(url, 'tok', {}, 2000)).rejects.toThrow(/self[- ]signed certificate/);
       // Trusted through NODE_EXTRA_CA_CERTS, which Node reads at start: a child process.
       const child = `require(${JSON.stringify(__filename.replace(/\.spec\.ts$/, '.ts'))}).postJson(${JSON.stringify(url)}, 'tok', {}, 2000).then((r) => { console.log(JSON.stringify(r)); process.exit(0); })`;
       const out = await new Promise<string>((resolve, reject) => {
-        require('node:child_process').execFile(process.execPath, ['-r', path.resolve(__dirname, '../../../../bench/search/register.js'), '-e', child],
-          { env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem') }, timeout: 30_000 }, (err: Error | null, stdout: string) => (err ? reject(err) : resolve(stdout)));
+        execFile(process.execPath, ['-r', path.resolve(__dirname, '../../../../bench/search/register.js'), '-e', child],
+          { env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem') }, timeout: 30_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
       });
       expect(JSON.parse(out)).toEqual({ status: 200, body: { secure: true } });
     } finally {
