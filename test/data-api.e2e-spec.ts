@@ -72,6 +72,30 @@ describe('tenant data API (Qdrant-compatible HTTP)', () => {
     expect((await call('GET', '/collections', { headers: bearer(key) })).body.result.collections).toEqual([{ name: 'docs' }]);
   });
 
+  it('answers concurrent searches each with its own results, or its own error', async () => {
+    // The api joins a tenant's concurrent searches into shared node calls (SearchLanes):
+    // a wrong dimension, which only the node can see, must fail its own request only.
+    const { key } = await tenantWithKey();
+    await call('PUT', docs(), { headers: bearer(key), json: { vectors: { size: 4, distance: 'Euclid' } } });
+    await call('PUT', `${docs()}/points?wait=true`, { headers: bearer(key), json: { points: vectorsOf(30) } });
+    const requests = Array.from({ length: 60 }, (_, i) => {
+      const id = (i % 30) + 1;
+      if (i % 7 === 3) return { json: { vector: [1, 2, 3], limit: 1 }, expect: { status: 400, error: /dimension 3, expected 4/ } };
+      const path = i % 5 === 0 ? `${docs()}/points/query` : `${docs()}/points/search`;
+      const json = i % 5 === 0 ? { query: vectorsOf(id)[id - 1].vector, limit: 2 } : { vector: vectorsOf(id)[id - 1].vector, limit: 2 };
+      return { path, json, expect: { status: 200, id } };
+    });
+    const answers = await Promise.all(requests.map((r) => call('POST', r.path ?? `${docs()}/points/search`, { headers: bearer(key), json: r.json })));
+    answers.forEach((res, i) => {
+      const want = requests[i].expect;
+      expect(res.status).toBe(want.status);
+      if (want.status !== 200) return expect(res.body.status.error).toMatch(want.error!);
+      const points = Array.isArray(res.body.result) ? res.body.result : res.body.result.points;
+      expect(points.map((p: { id: number }) => p.id)[0]).toBe(want.id);
+      expect(points).toHaveLength(2);
+    });
+  });
+
   it('isolates tenants: same collection names, separate data, 404 across', async () => {
     const a = await tenantWithKey();
     const b = await tenantWithKey();

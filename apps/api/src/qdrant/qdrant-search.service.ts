@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Tenant } from '@hivehub/db';
 import { packVector, type ScoredPoint, type SearchRequest } from '@hivehub/shard';
 import { DataPlane } from './data-plane.port';
+import { SearchLanes } from './search-lanes';
 import { scrolledAsScored } from './qdrant-views';
 import { assertCouldExist } from './schemas/collection-name';
 import type { QueryPlan } from './schemas/search.schema';
@@ -9,21 +10,27 @@ import type { QueryPlan } from './schemas/search.schema';
 /**
  * Vector search and Qdrant's Query API, served by the shard's search and scroll. Query
  * vectors travel to the node packed (PackedVector): printing and parsing them as JSON
- * numbers again cost more than the search at 768 dimensions.
+ * numbers again cost more than the search at 768 dimensions. Searches go through
+ * SearchLanes, which joins a tenant's concurrent searches of a collection into one
+ * node call.
  */
 @Injectable()
 export class QdrantSearchService {
-  constructor(private readonly dataPlane: DataPlane) {}
+  private readonly lanes: SearchLanes;
 
-  search(tenant: Tenant, collection: string, request: SearchRequest): Promise<ScoredPoint[]> {
-    assertCouldExist(collection);
-    return this.dataPlane.call(tenant, 'search', { collection, request: packed(request) });
+  constructor(private readonly dataPlane: DataPlane) {
+    this.lanes = new SearchLanes(dataPlane);
+  }
+
+  async search(tenant: Tenant, collection: string, request: SearchRequest): Promise<ScoredPoint[]> {
+    const [points] = await this.searchBatch(tenant, collection, [request]);
+    return points;
   }
 
   searchBatch(tenant: Tenant, collection: string, requests: SearchRequest[]): Promise<ScoredPoint[][]> {
     assertCouldExist(collection);
     if (requests.length === 0) return Promise.resolve([]);
-    return this.dataPlane.call(tenant, 'searchBatch', { collection, requests: requests.map(packed) });
+    return this.lanes.search(tenant, collection, requests.map(packed));
   }
 
   async query(tenant: Tenant, collection: string, plan: QueryPlan): Promise<{ points: ScoredPoint[] }> {
@@ -36,7 +43,7 @@ export class QdrantSearchService {
     assertCouldExist(collection);
     const nearest = plans.flatMap((p) => (p.kind === 'nearest' ? [packed(p.request)] : []));
     const [searched, scrolled] = await Promise.all([
-      nearest.length === 0 ? [] : this.dataPlane.call(tenant, 'searchBatch', { collection, requests: nearest }),
+      nearest.length === 0 ? [] : this.lanes.search(tenant, collection, nearest),
       Promise.all(
         plans.map((p) =>
           p.kind === 'scroll'
