@@ -1,4 +1,5 @@
 import type { Narrowing, PointPredicate } from './filter';
+import { LabelColumn, NumberColumn } from './label-column';
 import { comparePointIds } from './point-id';
 import { EMPTY_PAYLOAD, PathStep } from './payload';
 import { PayloadValueIndex } from './payload-index';
@@ -17,6 +18,7 @@ export const MAX_VALUE_INDEXES = 4;
  * - a free label is marked deleted in the HNSW index and is reused before the
  *   high-water mark grows, so slots do not leak under churn;
  * - vectors live in the HNSW index only (HnswIndex.vectorAt);
+ * - per-label values are LabelColumn / NumberColumn chunks (growing never copies);
  * - `payloadBytesTotal` is the sum of `payloadBytesByLabel` over live labels (free
  *   labels hold 0), maintained on every set/delete so `storedBytes` is O(1);
  * - each value index (built the first time a filter matches on its key) lists
@@ -24,45 +26,36 @@ export const MAX_VALUE_INDEXES = 4;
  */
 export class PointTable {
   private readonly labelById = new Map<PointId, number>();
-  private idByLabel: (PointId | undefined)[] = [];
-  private payloadByLabel: Payload[] = [];
+  private readonly idByLabel = new LabelColumn<PointId | undefined>(undefined);
+  /** Undefined for a label never used; EMPTY_PAYLOAD once freed. */
+  private readonly payloadByLabel = new LabelColumn<Payload | undefined>(undefined);
   /** UTF-8 byte length of each live point's payload JSON text (as in the WAL / payloads.bin). */
-  private payloadBytesByLabel: number[] = [];
+  private readonly payloadBytesByLabel = new NumberColumn();
   private payloadBytesTotal = 0;
-  private versionByLabel: Float64Array;
+  private readonly versionByLabel = new NumberColumn();
   private freeLabels: number[] = [];
   private nextLabel = 0;
   private sortedIdsCache: PointId[] | null = null;
   private readonly valueIndexes = new Map<string, PayloadValueIndex>();
 
-  constructor(
-    readonly dim: number,
-    initialCapacity = 1024,
-  ) {
-    this.versionByLabel = new Float64Array(initialCapacity);
-  }
+  constructor(readonly dim: number) {}
 
-  /**
-   * Rebuilds a table from checkpoint arrays (lengths already checked against the
-   * manifest). `versions` is adopted, not copied; the next new point grows it.
-   */
+  /** Rebuilds a table from checkpoint arrays (lengths already checked against the manifest). */
   static restore(dim: number, ids: (PointId | undefined)[], payloads: Payload[], payloadBytes: number[], versions: Float64Array): PointTable {
-    const table = new PointTable(dim, 0);
+    const table = new PointTable(dim);
     table.nextLabel = ids.length;
-    table.idByLabel = ids;
-    table.payloadByLabel = payloads;
-    table.payloadBytesByLabel = payloadBytes;
-    table.versionByLabel = versions;
-    for (let label = ids.length - 1; label >= 0; label--) {
+    for (let label = 0; label < ids.length; label++) {
       const id = ids[label];
-      if (id === undefined) {
-        table.freeLabels.push(label);
-        payloadBytes[label] = 0;
-      } else {
+      table.idByLabel.set(label, id);
+      table.payloadByLabel.set(label, payloads[label]);
+      table.versionByLabel.set(label, versions[label]);
+      if (id !== undefined) {
         table.labelById.set(id, label);
+        table.payloadBytesByLabel.set(label, payloadBytes[label]);
         table.payloadBytesTotal += payloadBytes[label];
       }
     }
+    for (let label = ids.length - 1; label >= 0; label--) if (ids[label] === undefined) table.freeLabels.push(label);
     return table;
   }
 
@@ -89,19 +82,19 @@ export class PointTable {
   }
 
   idAt(label: number): PointId | undefined {
-    return this.idByLabel[label];
+    return this.idByLabel.get(label);
   }
 
   payloadAt(label: number): Payload {
-    return this.payloadByLabel[label];
+    return this.payloadByLabel.get(label)!;
   }
 
   payloadBytesAt(label: number): number {
-    return this.payloadBytesByLabel[label] ?? 0;
+    return this.payloadBytesByLabel.get(label);
   }
 
   versionAt(label: number): number {
-    return this.versionByLabel[label];
+    return this.versionByLabel.get(label);
   }
 
   /**
@@ -116,7 +109,6 @@ export class PointTable {
   set(id: PointId, label: number, payload: Payload, payloadBytes: number, version: number): void {
     if (!this.labelById.has(id)) {
       if (label === this.nextLabel) {
-        this.ensureCapacity(label + 1);
         this.nextLabel++;
       } else if (this.freeLabels[this.freeLabels.length - 1] === label) {
         this.freeLabels.pop();
@@ -124,17 +116,18 @@ export class PointTable {
         throw new Error(`label ${label} is not available for point ${id}`);
       }
       this.labelById.set(id, label);
-      this.idByLabel[label] = id;
+      this.idByLabel.set(label, id);
       this.sortedIdsCache = null;
     }
+    const previous = this.payloadByLabel.get(label);
     for (const index of this.valueIndexes.values()) {
-      if (this.payloadByLabel[label] !== undefined) index.remove(label, this.payloadByLabel[label]);
+      if (previous !== undefined) index.remove(label, previous);
       index.add(label, payload);
     }
-    this.payloadByLabel[label] = payload;
-    this.payloadBytesTotal += payloadBytes - (this.payloadBytesByLabel[label] ?? 0);
-    this.payloadBytesByLabel[label] = payloadBytes;
-    this.versionByLabel[label] = version;
+    this.payloadByLabel.set(label, payload);
+    this.payloadBytesTotal += payloadBytes - this.payloadBytesByLabel.get(label);
+    this.payloadBytesByLabel.set(label, payloadBytes);
+    this.versionByLabel.set(label, version);
   }
 
   /** Forgets a point; returns its label (now free) or undefined when it did not exist. */
@@ -142,12 +135,12 @@ export class PointTable {
     const label = this.labelById.get(id);
     if (label === undefined) return undefined;
     this.labelById.delete(id);
-    this.idByLabel[label] = undefined;
-    for (const index of this.valueIndexes.values()) index.remove(label, this.payloadByLabel[label]);
-    this.payloadByLabel[label] = EMPTY_PAYLOAD;
-    this.payloadBytesTotal -= this.payloadBytesByLabel[label] ?? 0;
-    this.payloadBytesByLabel[label] = 0;
-    this.versionByLabel[label] = 0;
+    this.idByLabel.set(label, undefined);
+    for (const index of this.valueIndexes.values()) index.remove(label, this.payloadByLabel.get(label)!);
+    this.payloadByLabel.set(label, EMPTY_PAYLOAD);
+    this.payloadBytesTotal -= this.payloadBytesByLabel.get(label);
+    this.payloadBytesByLabel.set(label, 0);
+    this.versionByLabel.set(label, 0);
     this.freeLabels.push(label);
     this.sortedIdsCache = null;
     return label;
@@ -156,7 +149,7 @@ export class PointTable {
   /** Live labels in label order. */
   *liveLabels(): IterableIterator<number> {
     const ids = this.idByLabel;
-    for (let label = 0; label < this.nextLabel; label++) if (ids[label] !== undefined) yield label;
+    for (let label = 0; label < this.nextLabel; label++) if (ids.get(label) !== undefined) yield label;
   }
 
   /**
@@ -172,14 +165,14 @@ export class PointTable {
     const candidates = test.narrowing ? this.fewestCandidates(test.narrowing) : null;
     if (candidates) {
       for (const label of candidates) {
-        const id = ids[label];
-        if (id !== undefined && test(id, payloads[label])) labels.push(label);
+        const id = ids.get(label);
+        if (id !== undefined && test(id, payloads.get(label)!)) labels.push(label);
       }
       return labels.sort((a, b) => a - b);
     }
     for (let label = 0; label < this.nextLabel; label++) {
-      const id = ids[label];
-      if (id !== undefined && test(id, payloads[label])) labels.push(label);
+      const id = ids.get(label);
+      if (id !== undefined && test(id, payloads.get(label)!)) labels.push(label);
     }
     return labels;
   }
@@ -219,7 +212,7 @@ export class PointTable {
     if (index) return index;
     if (this.valueIndexes.size >= MAX_VALUE_INDEXES) return null;
     index = new PayloadValueIndex(path);
-    for (let label = 0; label < this.nextLabel; label++) if (this.idByLabel[label] !== undefined) index.add(label, this.payloadByLabel[label]);
+    for (let label = 0; label < this.nextLabel; label++) if (this.idByLabel.get(label) !== undefined) index.add(label, this.payloadByLabel.get(label)!);
     this.valueIndexes.set(key, index);
     return index;
   }
@@ -230,15 +223,8 @@ export class PointTable {
     return this.sortedIdsCache;
   }
 
+  /** Every label's version, in one array (a copy, for a checkpoint). */
   versionData(): Float64Array {
-    return this.versionByLabel.subarray(0, this.nextLabel);
-  }
-
-  private ensureCapacity(labels: number): void {
-    if (labels <= this.versionByLabel.length) return;
-    const capacity = Math.max(labels, this.versionByLabel.length * 2);
-    const versions = new Float64Array(capacity);
-    versions.set(this.versionByLabel);
-    this.versionByLabel = versions;
+    return this.versionByLabel.copy(this.nextLabel);
   }
 }
