@@ -74,17 +74,12 @@ function ratio(name: string, num: number | undefined, den: number | undefined, h
 
 interface MemoryDetails {
   rssBefore?: number;
-  rssAtHalf?: number;
-  pointsAtHalf?: number;
   rssAfterLoad?: number;
   rssAfterSearch?: number;
+  /** Bytes a point: the slope of the worker's memory over the second half of the load (runners/http.ts). */
+  memorySlope?: number;
+  memorySamples?: unknown[];
   points?: number;
-}
-
-/** Worker RSS added per point over the second half of the load (runners/http.ts). */
-function marginalBytesPerPoint(h: MemoryDetails): number | undefined {
-  if (h.rssAtHalf === undefined || h.rssAfterLoad === undefined || !h.points || !h.pointsAtHalf) return undefined;
-  return (h.rssAfterLoad - h.rssAtHalf) / (h.points - h.pointsAtHalf);
 }
 
 export function computeRatios(systems: SystemResult[]): Ratio[] {
@@ -98,7 +93,7 @@ export function computeRatios(systems: SystemResult[]): Ratio[] {
   const h = http?.details as MemoryDetails | undefined;
   const rssDelta = h?.rssBefore !== undefined && h.rssAfterLoad !== undefined ? h.rssAfterLoad - h.rssBefore : undefined;
   const indexBytes = (hnsw?.details as { indexFileBytes?: number } | undefined)?.indexFileBytes;
-  const perPoint = h ? marginalBytesPerPoint(h) : undefined;
+  const perPoint = h?.memorySlope;
   const indexPerPoint = indexBytes === undefined || !h?.points ? undefined : indexBytes / h.points;
   const h2h = (shard?.details as { headToHead?: { shardEf: number; hnswlibEf: number; shardQps: number; hnswlibQps: number } } | undefined)?.headToHead;
   const reload = (shard?.details as { reloadSeconds?: number } | undefined)?.reloadSeconds;
@@ -121,7 +116,7 @@ export function computeRatios(systems: SystemResult[]): Ratio[] {
     ratio('http 1 client / in-process engine', chosen(http)?.qps['1'], shardQps, 'HTTP QPS with 1 request at a time / shard in-process QPS (information)'),
     ratio('http 8 clients (wrk) / LanceDB', versusLance.recall === undefined ? wrk?.qps : undefined, lanceQps, `HTTP QPS with wrk's 8 connections at the HTTP stack's setting reaching the recall target / LanceDB QPS (the better of its 1- and 8-client runs)${versusLance.recall === undefined ? ', both at the recall target' : '; not compared: LanceDB does not reach the target (see the Node client ratio below)'}`, { min: 3 }),
     ratio('http 8 clients (Node client) / LanceDB', versusLance.http8, versusLance.lance, `HTTP QPS with 8 clients / LanceDB QPS (the better of its 1- and 8-client runs), at matching recall: ${versusLance.recall === undefined ? 'both at the recall target' : `LanceDB never reaches the target, so both at its best recall (${versusLance.recall.toFixed(3)}; the HTTP stack at its lowest setting reaching as much)`} (information)`),
-    ratio('worker memory per million vectors / (vectors + graph)', perPoint, indexPerPoint, 'worker VmRSS added per point over the second half of the load / bytes per point of the hnswlib index file written from the same vectors (the file holds the vectors and the graph)', { max: 1.3 }),
+    ratio('worker memory per million vectors / (vectors + graph)', perPoint, indexPerPoint, 'worker memory added per point over the second half of the load (least-squares slope of VmRSS minus V8\'s young generation, sampled after each upsert batch) / bytes per point of the hnswlib index file written from the same vectors (the file holds the vectors and the graph)', { max: 1.3 }),
     ratio('worker RSS growth from empty / (vectors + graph)', rssDelta, indexBytes, 'worker VmRSS after load minus before, fixed costs included (V8 heap growing to its working size) / size of the hnswlib index file (information)'),
     ratio('engine RSS growth after GC / (vectors + graph)', engineRssGrowth, indexBytes, 'the shard engine in-process: VmRSS after two full collections, after the load minus before / size of the hnswlib index file (information: the data\'s own memory, without the V8 garbage a node\'s request parsing leaves)'),
     ratio('restart load speed-up over rebuild', hnsw?.buildSeconds, reload, 'hnswlib-node build time from the vectors / shard reopen-to-first-answer time', { min: 20 }),
@@ -195,7 +190,7 @@ export function renderReport(r: Report): string {
   if (http) {
     const h = http.details as MemoryDetails;
     const delta = h.rssAfterLoad !== undefined && h.rssBefore !== undefined ? h.rssAfterLoad - h.rssBefore : undefined;
-    const perPoint = marginalBytesPerPoint(h);
+    const perPoint = h.memorySlope;
     const nd = (http.details as { nodeDirect?: { ef: number; recall: number; qps: Record<string, number> } }).nodeDirect;
     const ceiling = (http.details as { ceiling?: Ceiling }).ceiling;
     const wrk = (http.details as { wrk?: WrkFigures & { ef: number; connections: number; engineAround?: { before: number; after: number } } }).wrk;
@@ -207,7 +202,7 @@ export function renderReport(r: Report): string {
       if (ceiling.wrk) out.push(hops('wrk', ceiling.wrk.twoHops, ceiling.wrk.oneHop));
     }
     if (nd) out.push(`http split: the same searches sent straight to the worker's internal route (no api hop) at hnsw_ef=${nd.ef}: ${fmt(nd.qps['1'])} QPS with 1 client, ${fmt(nd.qps['8'])} with 8 (recall ${nd.recall.toFixed(3)})`);
-    out.push(`memory (f): worker VmRSS ${mib(h.rssBefore)} before load, ${mib(h.rssAtHalf)} at ${fmt(h.pointsAtHalf ?? 0)} points, ${mib(h.rssAfterLoad)} after, ${mib(h.rssAfterSearch)} after the searches; per million vectors: ${perPoint === undefined ? '–' : mib(perPoint * 1e6)} over the second half (marginal), ${delta === undefined ? '–' : mib((delta / d.n) * 1e6)} from empty (fixed costs spread over the points)`);
+    out.push(`memory (f): worker VmRSS ${mib(h.rssBefore)} before load, ${mib(h.rssAfterLoad)} after, ${mib(h.rssAfterSearch)} after the searches; per million vectors: ${perPoint === undefined ? '–' : mib(perPoint * 1e6)} over the second half (slope over ${h.memorySamples?.length ?? 0} samples of VmRSS minus V8's young generation), ${delta === undefined ? '–' : mib((delta / d.n) * 1e6)} from empty (fixed costs spread over the points)`);
   }
   if (hnsw) {
     const x = hnsw.details as { indexFileBytes: number; rawVectorBytes: number };

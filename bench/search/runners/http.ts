@@ -48,27 +48,28 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
 
     const batch = batchSize(dim);
     ctx.log(`  upserting ${n} points, batches of ${batch}, wait=true...`);
+    const node = new HttpJson(stack.nodeUrl);
+    const nodeHeaders = { authorization: `Bearer ${stack.nodeToken}` };
+    // The worker's memory after each batch of the second half: the slope of its resident
+    // memory against the points it holds is the node's memory per vector, without the
+    // fixed costs of its first writes. V8's young generation (0-32 MiB committed, shrunk
+    // and regrown as the worker idles and works) is not data: it is read from the node's
+    // /metrics and left out, or one shrink in the window would move the slope by more
+    // than the data it measures.
+    const memorySamples: MemorySample[] = [];
     const started = performance.now();
-    // RSS is also read once half the points are in: the second half's growth is the
-    // node's memory per added vector, without the fixed costs of its first writes
-    // (the V8 heap growing to its working size, buffers of its first requests).
-    let rssAtHalf: number | undefined;
-    let pointsAtHalf = 0;
     for (let i = 0; i < n; i += batch) {
-      if (rssAtHalf === undefined && i >= n / 2) {
-        await settle(2000);
-        rssAtHalf = rssBytes(workerPid);
-        pointsAtHalf = i;
-      }
       const points = [];
       for (let id = i; id < Math.min(n, i + batch); id++) points.push({ id, vector: row(ctx.data.vectors, dim, id) });
       const res = await stack.http.send('PUT', `/collections/${COLLECTION}/points?wait=true`, { points }, headers);
       if (res.status !== 200) throw new Error(`upsert at ${i} answered ${res.status}: ${res.text.slice(0, 500)}`);
+      if (i + batch >= n / 2) memorySamples.push(await workerMemory(node, nodeHeaders, workerPid, Math.min(n, i + batch)));
     }
-    const buildSeconds = seconds(started) - (rssAtHalf === undefined ? 0 : 2);
+    const buildSeconds = seconds(started);
     ctx.log(`  upserted in ${buildSeconds.toFixed(1)} s`);
     await settle(2000);
     const rssAfterLoad = rssBytes(workerPid);
+    const memorySlope = slopeBytesPerPoint(memorySamples);
 
     // Bodies are serialised once: the clients share the cores with the servers.
     const vectorsJson = Array.from({ length: queries }, (_, q) => JSON.stringify(row(ctx.data.queries, dim, q)));
@@ -96,8 +97,6 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
     // between the api hop and the node.
     ef = result.chosen.value;
     const packedJson = Array.from({ length: queries }, (_, q) => JSON.stringify(packVector(row(ctx.data.queries, dim, q))));
-    const node = new HttpJson(stack.nodeUrl);
-    const nodeHeaders = { authorization: `Bearer ${stack.nodeToken}` };
     const nodeSearch = async (q: number) => {
       const body = `{"collection":"${COLLECTION}","request":{"vector":${packedJson[q]},"limit":${K},"params":{"hnsw_ef":${ef}}}}`;
       const res = await node.send('POST', `/internal/shards/${stack.tenantId}/ops/search`, body, nodeHeaders);
@@ -108,7 +107,7 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
     node.close();
     const nodeDirect = { ef, recall: direct.chosen.recall, qps: direct.chosen.qps };
     const mb = (b?: number) => (b === undefined ? '?' : (b / 2 ** 20).toFixed(0));
-    ctx.log(`  worker RSS: ${mb(rssBefore)} MB before load, ${mb(rssAtHalf)} MB at ${pointsAtHalf} points, ${mb(rssAfterLoad)} MB after, ${mb(rssAfterSearch)} MB after the searches`);
+    ctx.log(`  worker RSS: ${mb(rssBefore)} MB before load, ${mb(rssAfterLoad)} MB after, ${mb(rssAfterSearch)} MB after the searches; over the second half of the load ${memorySlope === undefined ? '?' : memorySlope.toFixed(0)} bytes a point (RSS without V8's young generation, least squares over ${memorySamples.length} samples)`);
 
     // The same searches at the chosen setting with wrk as the 8 clients: a load generator
     // in C spends a fifth of the CPU per request the Node client above does, CPU the
@@ -135,12 +134,45 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
       setup: `api -> worker node -> libs/shard over HTTP/1.1 keep-alive; the sweep's clients are node:http in the benchmark process, the chosen setting is also loaded by wrk (8 connections); all share the 2 cores. Qdrant routes, upsert batches of ${batch} with wait=true`,
       buildSeconds,
       sweep: result,
-      details: { rssBefore, rssAtHalf, pointsAtHalf, rssAfterLoad, rssAfterSearch, points: n, upsertBatch: batch, nodeDirect, wrk: wrk && { ...wrk, ef, connections: 8, engineAround }, ceiling },
+      details: { rssBefore, rssAfterLoad, rssAfterSearch, memorySlope, memorySamples, points: n, upsertBatch: batch, nodeDirect, wrk: wrk && { ...wrk, ef, connections: 8, engineAround }, ceiling },
     };
   } finally {
     stack.http.close();
     await stack.stop();
   }
+}
+
+/** Points held, the worker's VmRSS, and V8's committed young generation (its /metrics) at that moment. */
+interface MemorySample {
+  points: number;
+  rss: number;
+  youngGeneration: number;
+}
+
+async function workerMemory(node: HttpJson, headers: Record<string, string>, pid: number, points: number): Promise<MemorySample> {
+  const res = await node.send('GET', '/metrics', undefined, headers);
+  if (res.status !== 200) throw new Error(`the worker's /metrics answered ${res.status}`);
+  const line = res.text.split('\n').find((l) => l.startsWith('nodejs_heap_space_size_total_bytes{space="new"}'));
+  if (!line) throw new Error("the worker's /metrics has no nodejs_heap_space_size_total_bytes for the new space");
+  const rss = rssBytes(pid);
+  if (rss === undefined) throw new Error(`cannot read the worker's VmRSS (pid ${pid})`);
+  return { points, rss, youngGeneration: Number(line.split(' ').pop()) };
+}
+
+/** Least-squares slope of (VmRSS - young generation) against points held: bytes a point. */
+function slopeBytesPerPoint(samples: MemorySample[]): number | undefined {
+  if (samples.length < 3) return undefined;
+  const xs = samples.map((s) => s.points);
+  const ys = samples.map((s) => s.rss - s.youngGeneration);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i++) {
+    num += (xs[i] - mx) * (ys[i] - my);
+    den += (xs[i] - mx) ** 2;
+  }
+  return den === 0 ? undefined : num / den;
 }
 
 /** The shard engine's in-process QPS at its chosen setting now (3 s of whole passes), when the shard runner left it open. */
