@@ -9,7 +9,26 @@ export function sha256Hex(value: string | Buffer): string {
  * content nor the length of the expected secret leaks through timing.
  */
 export function secretsEqual(given: string, expected: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
+  return secretMatcher(expected)(given);
+}
+
+/**
+ * secretsEqual against one expected secret, hashed once: for a secret every request is
+ * checked against (a node token), each check then hashes only what it was given.
+ */
+export function secretMatcher(expected: string): (given: string) => boolean {
+  const digest = createHash('sha256').update(expected).digest();
+  return (given) => timingSafeEqual(createHash('sha256').update(given).digest(), digest);
+}
+
+/**
+ * Whether `secret` hashes to `storedHex` (a stored sha256, lowercase hex), in constant
+ * time: both digests have the same length, so only the one of the secret is computed.
+ */
+export function sha256Matches(secret: string, storedHex: string): boolean {
+  const given = createHash('sha256').update(secret).digest();
+  const stored = Buffer.from(storedHex, 'hex');
+  return stored.length === given.length && timingSafeEqual(given, stored);
 }
 
 /** A URL-safe random token of `bytes` bytes of entropy. */

@@ -1,4 +1,4 @@
-import { randomAlphanumeric, randomToken, secretsEqual, sha256Hex } from '@hivehub/common';
+import { randomAlphanumeric, randomToken, sha256Hex, sha256Matches } from '@hivehub/common';
 
 /**
  * A key reads `hh_<key id>_<secret>`: the id finds the row, the secret (32 random
@@ -25,5 +25,5 @@ export function parseApiKey(key: string): { keyId: string; secret: string } | nu
 }
 
 export function secretMatches(secret: string, secretHash: string): boolean {
-  return secretsEqual(sha256Hex(secret), secretHash);
+  return sha256Matches(secret, secretHash);
 }

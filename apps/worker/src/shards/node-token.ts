@@ -1,12 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { secretsEqual } from '@hivehub/common';
+import { secretMatcher } from '@hivehub/common';
 import { InjectConfig, type ClusterConfig } from '@hivehub/config';
 import { ClusterSecretRepository } from '@hivehub/db';
 
 /** Only the control plane, holding the node token, may call a node's internal API. */
 @Injectable()
 export class NodeToken implements OnModuleInit {
-  private token: string;
+  private matches: (given: string) => boolean;
 
   constructor(
     @InjectConfig('cluster') private readonly cluster: ClusterConfig,
@@ -14,12 +14,12 @@ export class NodeToken implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.token = await this.secrets.nodeToken(this.cluster.nodeToken);
+    this.matches = secretMatcher(await this.secrets.nodeToken(this.cluster.nodeToken));
   }
 
   /** Whether an Authorization header carries the node token (compared in constant time). */
   accepts(authorization: string | undefined): boolean {
     const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    return given !== undefined && secretsEqual(given, this.token);
+    return given !== undefined && this.matches(given);
   }
 }
