@@ -21,6 +21,8 @@ export interface Stack {
   nodeUrl: string;
   nodeToken: string;
   worker: RunningProcess;
+  /** Runs full garbage collections in the worker (bench/search/gc-on-request.js); resolves when they are done. */
+  collectWorkerGarbage(): Promise<void>;
   api: RunningProcess;
   stop(): Promise<void>;
 }
@@ -91,6 +93,7 @@ export async function startStack(build: Build, dir: string, maxVectors: number, 
   mkdirSync(dir, { recursive: true });
   const apiPort = await freePort();
   const workerPort = await freePort();
+  const gcPort = await freePort();
   const adminToken = randomBytes(24).toString('hex');
   const nodeToken = randomBytes(24).toString('hex');
   const env: Record<string, string> = {
@@ -111,11 +114,28 @@ export async function startStack(build: Build, dir: string, maxVectors: number, 
     DATA_DIR: path.join(dir, 'api'),
     ADMIN_TOKEN: adminToken,
   }, path.join(dir, 'api.log'));
-  const worker = startNode(build.workerMain, { ...env, WORKER_PORT: String(workerPort), NODE_DATA_DIR: path.join(dir, 'node') }, path.join(dir, 'worker.log'));
+  // gc-on-request.js: a request to gcPort makes the worker collect its garbage (the memory figures).
+  const worker = startNode(
+    build.workerMain,
+    {
+      ...env,
+      WORKER_PORT: String(workerPort),
+      NODE_DATA_DIR: path.join(dir, 'node'),
+      NODE_OPTIONS: `--require ${path.join(ROOT, 'bench/search/gc-on-request.js')}`,
+      BENCH_GC_PORT: String(gcPort),
+    },
+    path.join(dir, 'worker.log'),
+  );
+  const gcClient = new HttpJson(`http://127.0.0.1:${gcPort}`);
+  const collectWorkerGarbage = async () => {
+    const res = await gcClient.send('GET', '/');
+    if (res.status !== 200) throw new Error(`the worker's garbage collection answered ${res.status}`);
+  };
   const killOnExit = () => [api, worker].forEach((p) => p.child.exitCode === null && p.child.kill('SIGKILL'));
   process.once('exit', killOnExit);
   const stop = async () => {
     process.removeListener('exit', killOnExit);
+    gcClient.close();
     await Promise.all([api, worker].map(async (p) => {
       const timer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
       await p.stop();
@@ -135,7 +155,7 @@ export async function startStack(build: Build, dir: string, maxVectors: number, 
     const key = await http.send('POST', `/admin/tenants/${tenant.body.id}/api-keys`, { name: 'bench' }, adminAuth);
     if (key.status !== 201) throw new Error(`creating a key answered ${key.status}: ${key.text}`);
     log(`  stack up (${path.relative(ROOT, build.dir)}): api ${apiUrl} (pid ${api.child.pid}), worker pid ${worker.child.pid}, tenant ${tenant.body.id}`);
-    return { http, apiUrl, tenantKey: key.body.key, tenantId: tenant.body.id, nodeUrl: `http://127.0.0.1:${workerPort}`, nodeToken, worker, api, stop };
+    return { http, apiUrl, tenantKey: key.body.key, tenantId: tenant.body.id, nodeUrl: `http://127.0.0.1:${workerPort}`, nodeToken, worker, collectWorkerGarbage, api, stop };
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- api log ---\n${api.log().slice(-3000)}\n--- worker log ---\n${worker.log().slice(-3000)}`);

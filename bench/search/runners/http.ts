@@ -6,7 +6,7 @@ import { rssBytes, seconds, sweep, timedQps } from '../measure';
 import { packVector } from '@hivehub/shard';
 import { HttpJson } from '../http-client';
 import { type HopFigures, measureHops } from '../floor-probe';
-import { chooseBuild, startStack } from '../stack';
+import { chooseBuild, type Stack, startStack } from '../stack';
 import { type WrkFigures, wrkMissing, wrkQps } from '../wrk';
 import { HNSW_EF_CONSTRUCT, HNSW_M } from './hnswlib';
 import { EF_VALUES, type RunContext, type SystemResult, skipped, sweepSettings } from './types';
@@ -52,20 +52,26 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
     const nodeHeaders = { authorization: `Bearer ${stack.nodeToken}` };
     // The worker's memory after each batch of the second half: the slope of its resident
     // memory against the points it holds is the node's memory per vector, without the
-    // fixed costs of its first writes. V8's young generation (0-32 MiB committed, shrunk
-    // and regrown as the worker idles and works) is not data: it is read from the node's
-    // /metrics and left out, or one shrink in the window would move the slope by more
-    // than the data it measures.
+    // fixed costs of its first writes. Each sample is taken after a full garbage
+    // collection in the worker (gc-on-request.js), less V8's young generation (1-32 MiB
+    // committed, shrunk and regrown as the worker idles and works; from its /metrics):
+    // without both, one collection or shrink inside the window moved the slope by more
+    // than the data it measures (-0.19x to 1.35x between runs).
     const memorySamples: MemorySample[] = [];
+    let samplingMs = 0;
     const started = performance.now();
     for (let i = 0; i < n; i += batch) {
       const points = [];
       for (let id = i; id < Math.min(n, i + batch); id++) points.push({ id, vector: row(ctx.data.vectors, dim, id) });
       const res = await stack.http.send('PUT', `/collections/${COLLECTION}/points?wait=true`, { points }, headers);
       if (res.status !== 200) throw new Error(`upsert at ${i} answered ${res.status}: ${res.text.slice(0, 500)}`);
-      if (i + batch >= n / 2) memorySamples.push(await workerMemory(node, nodeHeaders, workerPid, Math.min(n, i + batch)));
+      if (i + batch >= n / 2) {
+        const sampling = performance.now();
+        memorySamples.push(await workerMemory(stack, node, nodeHeaders, Math.min(n, i + batch)));
+        samplingMs += performance.now() - sampling;
+      }
     }
-    const buildSeconds = seconds(started);
+    const buildSeconds = seconds(started) - samplingMs / 1000;
     ctx.log(`  upserted in ${buildSeconds.toFixed(1)} s`);
     await settle(2000);
     const rssAfterLoad = rssBytes(workerPid);
@@ -107,7 +113,7 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
     node.close();
     const nodeDirect = { ef, recall: direct.chosen.recall, qps: direct.chosen.qps };
     const mb = (b?: number) => (b === undefined ? '?' : (b / 2 ** 20).toFixed(0));
-    ctx.log(`  worker RSS: ${mb(rssBefore)} MB before load, ${mb(rssAfterLoad)} MB after, ${mb(rssAfterSearch)} MB after the searches; over the second half of the load ${memorySlope === undefined ? '?' : memorySlope.toFixed(0)} bytes a point (RSS without V8's young generation, least squares over ${memorySamples.length} samples)`);
+    ctx.log(`  worker RSS: ${mb(rssBefore)} MB before load, ${mb(rssAfterLoad)} MB after, ${mb(rssAfterSearch)} MB after the searches; over the second half of the load ${memorySlope === undefined ? '?' : memorySlope.toFixed(0)} bytes a point (RSS after a full collection, without V8's young generation, least squares over ${memorySamples.length} samples)`);
 
     // The same searches at the chosen setting with wrk as the 8 clients: a load generator
     // in C spends a fifth of the CPU per request the Node client above does, CPU the
@@ -142,20 +148,21 @@ export async function runHttp(ctx: RunContext): Promise<SystemResult> {
   }
 }
 
-/** Points held, the worker's VmRSS, and V8's committed young generation (its /metrics) at that moment. */
+/** Points held, the worker's VmRSS, and V8's committed young generation (its /metrics), after a full collection. */
 interface MemorySample {
   points: number;
   rss: number;
   youngGeneration: number;
 }
 
-async function workerMemory(node: HttpJson, headers: Record<string, string>, pid: number, points: number): Promise<MemorySample> {
+async function workerMemory(stack: Stack, node: HttpJson, headers: Record<string, string>, points: number): Promise<MemorySample> {
+  await stack.collectWorkerGarbage();
   const res = await node.send('GET', '/metrics', undefined, headers);
   if (res.status !== 200) throw new Error(`the worker's /metrics answered ${res.status}`);
   const line = res.text.split('\n').find((l) => l.startsWith('nodejs_heap_space_size_total_bytes{space="new"}'));
   if (!line) throw new Error("the worker's /metrics has no nodejs_heap_space_size_total_bytes for the new space");
-  const rss = rssBytes(pid);
-  if (rss === undefined) throw new Error(`cannot read the worker's VmRSS (pid ${pid})`);
+  const rss = rssBytes(stack.worker.child.pid!);
+  if (rss === undefined) throw new Error(`cannot read the worker's VmRSS (pid ${stack.worker.child.pid})`);
   return { points, rss, youngGeneration: Number(line.split(' ').pop()) };
 }
 
