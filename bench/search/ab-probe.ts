@@ -47,11 +47,11 @@ async function load(stack: Stack, vectors: Float32Array): Promise<void> {
   try {
     for (let r = 0; r < rounds; r++) {
       for (const [i, stack] of stacks.entries()) {
-        const load = { url: stack.apiUrl, path: '/collections/c/points/search', bodies, headers: { 'api-key': stack.tenantKey }, connections: 8 };
-        await wrkQps({ ...load, seconds: r === 0 ? 5 : 1, warmupSeconds: 0 });
+        const searches = { url: stack.apiUrl, path: '/collections/c/points/search', bodies, headers: { 'api-key': stack.tenantKey }, connections: 8 };
+        await wrkQps({ ...searches, seconds: r === 0 ? 5 : 1, warmupSeconds: 0 });
         const a0 = cpuMicros(stack.api.child.pid!);
         const w0 = cpuMicros(stack.worker.child.pid!);
-        const wrk = await wrkQps({ ...load, seconds: 8, warmupSeconds: 0 });
+        const wrk = await wrkQps({ ...searches, seconds: 8, warmupSeconds: 0 });
         const api = (cpuMicros(stack.api.child.pid!) - a0) / wrk.requests;
         const worker = (cpuMicros(stack.worker.child.pid!) - w0) / wrk.requests;
         console.log(`round ${r + 1} ${i === 0 ? 'A' : 'B'} (${[dirA, dirB][i]}): ${wrk.qps.toFixed(0)} QPS, p50 ${(wrk.p50 / 1000).toFixed(2)} ms, p99 ${(wrk.p99 / 1000).toFixed(2)} ms; CPU µs/req api ${api.toFixed(0)} worker ${worker.toFixed(0)} wrk ${wrk.clientMicros.toFixed(0)}`);
