@@ -133,7 +133,7 @@ step_install() {
 
 # The shard engine's native graph (libs/shard/native): npm ci builds it; this rebuilds
 # it when its sources changed since (a pull without a lock-file change).
-native_sources_hash() { hash_files libs/shard/native/binding.gyp libs/shard/native/src/*.cc libs/shard/native/vendor/*/*.h libs/shard/native/package.json; }
+native_sources_hash() { hash_files libs/shard/native/binding.gyp libs/shard/native/src/*.cc libs/shard/native/src/*.h libs/shard/native/vendor/*/*.h libs/shard/native/package.json; }
 
 step_native() {
   STEP="native build"

@@ -1,6 +1,10 @@
 /** hnswlib's HierarchicalNSW<float> (vendor/hnswlib-slots), as libs/shard's HnswIndex uses it. Labels are slots: label i is element i. */
+/** The instruction sets this CPU can compute distances with, widest first: some of 'avx512', 'avx2', then always 'sse'. */
+export const simdLevels: readonly string[];
+
 export class VectorGraph {
-  constructor(space: 'l2' | 'ip', dim: number);
+  /** Distances use `simd` (one of simdLevels; the widest by default). */
+  constructor(space: 'l2' | 'ip', dim: number, simd?: string);
   initIndex(maxElements: number, m: number, efConstruction: number, seed: number): void;
   /** Replaces the graph with the file's, read off the JS thread. */
   readIndex(path: string): Promise<void>;

@@ -5,13 +5,17 @@
 // - vectors in and out as Float32Array (no per-call conversion to and from JS arrays);
 // - a label's stored vector copied out in place (`vectorInto`) and exact distances to a
 //   list of labels (`distances`), so the engine keeps no second copy of the vectors;
-// - search filters as a bitmap over labels (no call back into JS per candidate).
+// - search filters as a bitmap over labels (no call back into JS per candidate);
+// - distances with the widest vector instructions the CPU has (simd_spaces.h).
 // Reads and writes of index files run off the JS thread. The caller (libs/shard's
 // HnswIndex) never mutates the graph while a write is in flight.
 #include <napi.h>
 
 #include <hnswlib-slots/hnswalg.h>
 
+#include "simd_spaces.h"
+
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -68,17 +72,33 @@ class VectorGraph : public Napi::ObjectWrap<VectorGraph> {
       InstanceMethod("distances", &VectorGraph::Distances),
     });
     exports.Set("VectorGraph", cls);
+    Napi::Array levels = Napi::Array::New(env);
+    for (const std::string& level : supportedLevels()) levels.Set(levels.Length(), level);
+    exports.Set("simdLevels", levels);
     return exports;
   }
 
-  // new VectorGraph(space: 'l2' | 'ip', dim)
+  // new VectorGraph(space: 'l2' | 'ip', dim, simd?: one of simdLevels, the first by default)
   explicit VectorGraph(const Napi::CallbackInfo& info) : Napi::ObjectWrap<VectorGraph>(info) {
     std::string space = info[0].As<Napi::String>();
     dim_ = info[1].As<Napi::Number>().Uint32Value();
     if (dim_ == 0) throw Napi::RangeError::New(info.Env(), "dim must be positive");
-    if (space == "l2") space_ = std::make_unique<hnswlib::L2Space>(dim_);
-    else if (space == "ip") space_ = std::make_unique<hnswlib::InnerProductSpace>(dim_);
-    else throw Napi::TypeError::New(info.Env(), "space must be 'l2' or 'ip'");
+    if (space != "l2" && space != "ip") throw Napi::TypeError::New(info.Env(), "space must be 'l2' or 'ip'");
+    const std::vector<std::string>& levels = supportedLevels();
+    std::string level = levels.front();
+    if (info.Length() > 2 && !info[2].IsUndefined()) {
+      level = info[2].As<Napi::String>();
+      if (std::find(levels.begin(), levels.end(), level) == levels.end()) {
+        throw Napi::RangeError::New(info.Env(), "simd level '" + level + "' is not one this CPU supports");
+      }
+    }
+    space_ = simd_spaces::makeSpace(space, dim_, level);
+  }
+
+  // The instruction sets this CPU can run distances with, widest first (read once).
+  static const std::vector<std::string>& supportedLevels() {
+    static const std::vector<std::string> levels = simd_spaces::supportedLevels();
+    return levels;
   }
 
  private:
