@@ -1,7 +1,7 @@
 // CPU time per search request in each process of the HTTP stack (api, worker, client),
 // and the same searches straight to the worker's internal route. Starts dist/ (run
 // `npm run build` first; BUILD_DIR=<dir> starts another build) with 20k x 128 random
-// vectors, 8 concurrent clients:
+// vectors (N=<n>, DIM=<d> for others), 8 concurrent clients:
 //   node -r ./bench/search/register.js bench/search/cpu-probe.ts
 // With PROFILE=1 and CHILD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' the api and
 // worker write CPU profiles of a longer window on exit.
@@ -16,7 +16,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const dir = process.env.BUILD_DIR ?? path.join(ROOT, 'dist');
 const build: Build = { dir, apiMain: path.join(dir, 'apps/api/src/main.js'), workerMain: path.join(dir, 'apps/worker/src/main.js') };
 (async () => {
-  const n = 20000, dim = 128;
+  const n = Number(process.env.N ?? 20000), dim = Number(process.env.DIM ?? 128);
   const stack = await startStack(build, path.join(os.tmpdir(), `cpu-probe-${process.pid}`), 1_000_000, console.log);
   const h = { authorization: `Bearer ${stack.tenantKey}` };
   await stack.http.send('PUT', '/collections/c', { vectors: { size: dim, distance: 'Cosine' } }, h);
