@@ -3,7 +3,7 @@
 // the VM's drift falls on both. Each build is a compiled tree like dist/ (copy dist/
 // aside, change the source, `npm run build`):
 //   node -r ./bench/search/register.js bench/search/ab-probe.ts <dirA> <dirB> [rounds] [points]
-// 100k x 128 clustered points (the benchmark's dataset) unless [points] says fewer.
+// 100k x 128 clustered points (the benchmark's dataset) unless [points] says fewer; DIM=<d> for another dimension.
 import os from 'node:os';
 import path from 'node:path';
 import { makeDataset, row } from './dataset';
@@ -15,7 +15,7 @@ const [dirA, dirB, roundsArg, pointsArg] = process.argv.slice(2);
 if (!dirA || !dirB) throw new Error('usage: ab-probe.ts <dirA> <dirB> [rounds] [points]');
 const build = (dir: string): Build => ({ dir: path.resolve(dir), apiMain: path.resolve(dir, 'apps/api/src/main.js'), workerMain: path.resolve(dir, 'apps/worker/src/main.js') });
 const n = Number(pointsArg ?? 100_000);
-const dim = 128;
+const dim = Number(process.env.DIM ?? 128);
 
 async function load(stack: Stack, vectors: Float32Array): Promise<void> {
   const headers = { 'api-key': stack.tenantKey };
