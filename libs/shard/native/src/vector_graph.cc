@@ -314,7 +314,7 @@ std::unique_ptr<Graph> loadGraph(hnswlib::SpaceInterface<float>* space, const st
   g.ef_ = 10;
 
   const size_t max = g.max_elements_;
-  g.data_level0_memory_ = static_cast<char*>(malloc(max * g.size_data_per_element_));
+  g.data_level0_memory_ = hnswlib_slots::allocateLevel0(max * g.size_data_per_element_);
   if (g.data_level0_memory_ == nullptr) throw std::runtime_error("Not enough memory: loadIndex failed to allocate level0");
   input.read(g.data_level0_memory_, static_cast<std::streamsize>(count * g.size_data_per_element_));
   g.visited_list_pool_.reset(new hnswlib::VisitedListPool(1, max));
