@@ -92,9 +92,17 @@ export async function readGraphFile(file: string, dim: number, labels: number, h
   }
 }
 
-/** Sequential reads in large chunks (hashed as they arrive); `take` hands out views that stay valid until the next call. */
+/**
+ * Sequential reads in large chunks (hashed as they arrive); `take` hands out views that
+ * stay valid until the next call. Two buffers take turns: memory touched for the first
+ * time costs a page fault a 4 KiB, so a fresh 8 MiB buffer per chunk cost more than
+ * the reading.
+ */
 class ChunkReader {
+  /** The bytes read and not yet consumed start at `pos` of `buffer`, a view of `block`. */
   private buffer = Buffer.alloc(0);
+  private block = Buffer.alloc(0);
+  private spare = Buffer.alloc(0);
   private pos = 0;
   private fileAt = 0;
 
@@ -121,7 +129,8 @@ class ChunkReader {
     const left = this.buffer.length - this.pos;
     if (left + (this.size - this.fileAt) < length) throw this.corrupt(`ends ${length - left - (this.size - this.fileAt)} bytes short`);
     const wanted = Math.min(Math.max(length, READ_BYTES), left + (this.size - this.fileAt));
-    const next = Buffer.allocUnsafe(wanted);
+    const block = this.spare.length >= wanted ? this.spare : Buffer.allocUnsafe(wanted);
+    const next = block.subarray(0, wanted);
     this.buffer.copy(next, 0, this.pos);
     for (let filled = left; filled < wanted; ) {
       const { bytesRead } = await this.handle.read(next, filled, wanted - filled, this.fileAt);
@@ -130,6 +139,8 @@ class ChunkReader {
       filled += bytesRead;
       this.fileAt += bytesRead;
     }
+    this.spare = this.block;
+    this.block = block;
     this.buffer = next;
     this.pos = 0;
   }
