@@ -49,6 +49,19 @@ describe('HnswIndex (hivehub-vector-graph)', () => {
     expect(index.labelCount).toBe(5);
   });
 
+  it('keeps every vector and link when it grows into and within huge-page blocks (2 MiB and up)', () => {
+    const dim = 128;
+    const hash = (x: number) => (Math.sin(x) * 43758.5453) % 1; // a different pseudo-random vector each seed
+    const wide = (seed: number) => storedVector(Array.from({ length: dim }, (_, i) => hash(seed * 12.9898 + i * 78.233)), 'Euclid');
+    const index = HnswIndex.create(dim, 'Euclid', hnsw, 10);
+    const count = 9000; // 1,024 -> 2,048 -> ... -> 16,384 slots: malloc'd, then 2 MiB-aligned blocks copied on growth
+    for (let label = 0; label < count; label++) index.add(label, wide(label));
+    for (const label of [0, 1023, 1024, 4095, 4096, 8191, 8192, count - 1]) {
+      expect(index.vectorAt(label)).toEqual(wide(label));
+      expect(index.search(Array.from(wide(label)), 1, 64).labels[0]).toBe(label);
+    }
+  });
+
   it('writes and reads its file off the JS thread', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hnsw-index-'));
     try {
