@@ -18,6 +18,8 @@ ENV PRISMA_SCHEMA_ENGINE_BINARY=/bin/true \
     PRISMA_HIDE_UPDATE_MESSAGE=1 \
     CHECKPOINT_DISABLE=1
 COPY package.json package-lock.json ./
+# The shard engine's native graph is a file: dependency that npm ci links and compiles.
+COPY libs/shard/native ./libs/shard/native
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx prisma generate --schema prisma/schema.prisma \
@@ -35,6 +37,7 @@ ENV NODE_ENV=production \
     WORKER_PORT=15003
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/libs/shard/native ./libs/shard/native
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/scripts ./scripts
