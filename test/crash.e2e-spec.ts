@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { simdLevels } from 'hivehub-vector-graph';
 import { admin, bearer, call, createKey, createTenant } from './support/client';
 import { sample } from './support/metrics';
 import { startNode, waitFor, WORKER_MAIN, type RunningProcess } from './support/processes';
@@ -30,6 +31,7 @@ function ownNode(prefix: string, extraEnv: Record<string, string> = {}) {
         withGraph: sample(metrics, 'hivehub_collection_load_seconds_count{graph="loaded"}'),
         withoutGraph: sample(metrics, 'hivehub_collection_load_seconds_count{graph="none"}'),
         replayed: sample(metrics, 'hivehub_collection_wal_records_replayed_total'),
+        simd: /^hivehub_vector_distance_simd_info\{level="(avx512|avx2|sse)"\} 1$/m.exec(metrics)?.[1],
       };
     },
     /** A tenant with a key, placed on this node. */
@@ -112,7 +114,8 @@ describe('crash of a data node', () => {
       await worker.stop('SIGTERM'); // Nest closes the app, then exits by the same signal
       worker = node.start();
       await node.alive(firstStart);
-      expect(await node.loads()).toEqual({ withGraph: 1, withoutGraph: undefined, replayed: 0 });
+      // simd: the node reports the widest distance kernels this CPU runs.
+      expect(await node.loads()).toEqual({ withGraph: 1, withoutGraph: undefined, replayed: 0, simd: simdLevels[0] });
       const count = await call('POST', '/collections/docs/points/count', { headers, json: { exact: true } });
       expect(count.body.result.count).toBe(200);
       const hit = await call('POST', '/collections/docs/points/search', { headers, json: { vector: vectors[7], limit: 1 } });

@@ -1,4 +1,4 @@
-import { VectorGraph } from 'hivehub-vector-graph';
+import { simdLevels, VectorGraph } from 'hivehub-vector-graph';
 import { Distance, HnswConfig } from './types';
 import { storedVector } from './vector';
 
@@ -9,6 +9,8 @@ import { storedVector } from './vector';
  */
 const SPACE_BY_DISTANCE: Record<Distance, 'l2' | 'ip'> = { Cosine: 'ip', Euclid: 'l2', Dot: 'ip' };
 const RANDOM_SEED = 100;
+/** The instruction set the graph computes distances with on this CPU: 'avx512', 'avx2' or 'sse'. */
+export const DISTANCE_SIMD_LEVEL = simdLevels[0];
 /** The smallest capacity a graph is made with; beyond it, capacity doubles as labels are added. */
 export const MIN_CAPACITY = 1024;
 

@@ -10,3 +10,4 @@ export { normalizePointId, comparePointIds } from './point-id';
 export type { CutFile, CollectionCut, ShardCut } from './collection-cut';
 export type { StagedCollection, InstallOptions } from './shard-install';
 export { packVector, requestVector } from './vector';
+export { DISTANCE_SIMD_LEVEL } from './hnsw-index';

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import path from 'node:path';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { InjectConfig, type WorkerConfig } from '@hivehub/config';
 import { PlacementRepository } from '@hivehub/db';
-import { type Shard, ShardError, ShardStore } from '@hivehub/shard';
+import { DISTANCE_SIMD_LEVEL, type Shard, ShardError, ShardStore } from '@hivehub/shard';
 import { NodeIdentity } from '../node/node-identity.provider';
 
 /**
@@ -42,6 +42,12 @@ export class ShardHost implements OnApplicationBootstrap, OnModuleDestroy {
       help: 'WAL records replayed while opening collections (those written after their last checkpoint)',
       registers: [registry],
     });
+    new Gauge({
+      name: 'hivehub_vector_distance_simd_info',
+      help: "The instruction set this node's graphs compute distances with (avx512, avx2 or sse: the widest the CPU has); a node on sse searches slower",
+      labelNames: ['level'],
+      registers: [registry],
+    }).set({ level: DISTANCE_SIMD_LEVEL }, 1);
   }
 
   async onApplicationBootstrap(): Promise<void> {
