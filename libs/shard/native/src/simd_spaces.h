@@ -22,29 +22,22 @@ namespace simd_spaces {
 
 #if defined(__x86_64__)
 
-__attribute__((target("avx512f"))) inline float ipDistanceAvx512(const void* pa, const void* pb, const void* param) {
-  const float* a = static_cast<const float*>(pa);
-  const float* b = static_cast<const float*>(pb);
-  const size_t dim = *static_cast<const size_t*>(param);
-  __m512 s0 = _mm512_setzero_ps();
-  __m512 s1 = _mm512_setzero_ps();
-  size_t i = 0;
-  for (; i + 32 <= dim; i += 32) {
-    s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), s0);
-    s1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16), s1);
+// One kernel per instruction set, for both spaces: kL2 sums (a - b)², otherwise a·b.
+// Two accumulators, so consecutive fused multiply-adds do not wait on each other.
+
+template <bool kL2>
+__attribute__((target("avx512f"))) inline __m512 termAvx512(const float* a, const float* b, __m512 sum, __mmask16 lanes = 0xFFFF) {
+  const __m512 x = _mm512_maskz_loadu_ps(lanes, a);  // masked-off lanes are neither read nor faulted on
+  const __m512 y = _mm512_maskz_loadu_ps(lanes, b);
+  if constexpr (kL2) {
+    const __m512 d = _mm512_sub_ps(x, y);
+    return _mm512_fmadd_ps(d, d, sum);
   }
-  if (i + 16 <= dim) {
-    s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), s0);
-    i += 16;
-  }
-  if (i < dim) {  // masked lanes are neither read nor faulted on
-    const __mmask16 tail = static_cast<__mmask16>((1u << (dim - i)) - 1);
-    s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, a + i), _mm512_maskz_loadu_ps(tail, b + i), s1);
-  }
-  return 1.0f - _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+  return _mm512_fmadd_ps(x, y, sum);
 }
 
-__attribute__((target("avx512f"))) inline float l2DistanceAvx512(const void* pa, const void* pb, const void* param) {
+template <bool kL2>
+__attribute__((target("avx512f"))) float distanceAvx512(const void* pa, const void* pb, const void* param) {
   const float* a = static_cast<const float*>(pa);
   const float* b = static_cast<const float*>(pb);
   const size_t dim = *static_cast<const size_t*>(param);
@@ -52,22 +45,27 @@ __attribute__((target("avx512f"))) inline float l2DistanceAvx512(const void* pa,
   __m512 s1 = _mm512_setzero_ps();
   size_t i = 0;
   for (; i + 32 <= dim; i += 32) {
-    const __m512 d0 = _mm512_sub_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i));
-    const __m512 d1 = _mm512_sub_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16));
-    s0 = _mm512_fmadd_ps(d0, d0, s0);
-    s1 = _mm512_fmadd_ps(d1, d1, s1);
+    s0 = termAvx512<kL2>(a + i, b + i, s0);
+    s1 = termAvx512<kL2>(a + i + 16, b + i + 16, s1);
   }
   if (i + 16 <= dim) {
-    const __m512 d = _mm512_sub_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i));
-    s0 = _mm512_fmadd_ps(d, d, s0);
+    s0 = termAvx512<kL2>(a + i, b + i, s0);
     i += 16;
   }
-  if (i < dim) {
-    const __mmask16 tail = static_cast<__mmask16>((1u << (dim - i)) - 1);
-    const __m512 d = _mm512_sub_ps(_mm512_maskz_loadu_ps(tail, a + i), _mm512_maskz_loadu_ps(tail, b + i));
-    s1 = _mm512_fmadd_ps(d, d, s1);
+  if (i < dim) s1 = termAvx512<kL2>(a + i, b + i, s1, static_cast<__mmask16>((1u << (dim - i)) - 1));
+  const float sum = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+  return kL2 ? sum : 1.0f - sum;
+}
+
+template <bool kL2>
+__attribute__((target("avx2,fma"))) inline __m256 termAvx2(const float* a, const float* b, __m256 sum) {
+  const __m256 x = _mm256_loadu_ps(a);
+  const __m256 y = _mm256_loadu_ps(b);
+  if constexpr (kL2) {
+    const __m256 d = _mm256_sub_ps(x, y);
+    return _mm256_fmadd_ps(d, d, sum);
   }
-  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+  return _mm256_fmadd_ps(x, y, sum);
 }
 
 __attribute__((target("avx2,fma"))) inline float horizontalSum(__m256 v) {
@@ -76,7 +74,8 @@ __attribute__((target("avx2,fma"))) inline float horizontalSum(__m256 v) {
   return _mm_cvtss_f32(_mm_add_ss(pairs, _mm_shuffle_ps(pairs, pairs, 1)));
 }
 
-__attribute__((target("avx2,fma"))) inline float ipDistanceAvx2(const void* pa, const void* pb, const void* param) {
+template <bool kL2>
+__attribute__((target("avx2,fma"))) float distanceAvx2(const void* pa, const void* pb, const void* param) {
   const float* a = static_cast<const float*>(pa);
   const float* b = static_cast<const float*>(pb);
   const size_t dim = *static_cast<const size_t*>(param);
@@ -84,39 +83,16 @@ __attribute__((target("avx2,fma"))) inline float ipDistanceAvx2(const void* pa, 
   __m256 s1 = _mm256_setzero_ps();
   size_t i = 0;
   for (; i + 16 <= dim; i += 16) {
-    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
+    s0 = termAvx2<kL2>(a + i, b + i, s0);
+    s1 = termAvx2<kL2>(a + i + 8, b + i + 8, s1);
   }
   if (i + 8 <= dim) {
-    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-    i += 8;
-  }
-  float dot = horizontalSum(_mm256_add_ps(s0, s1));
-  for (; i < dim; i++) dot += a[i] * b[i];
-  return 1.0f - dot;
-}
-
-__attribute__((target("avx2,fma"))) inline float l2DistanceAvx2(const void* pa, const void* pb, const void* param) {
-  const float* a = static_cast<const float*>(pa);
-  const float* b = static_cast<const float*>(pb);
-  const size_t dim = *static_cast<const size_t*>(param);
-  __m256 s0 = _mm256_setzero_ps();
-  __m256 s1 = _mm256_setzero_ps();
-  size_t i = 0;
-  for (; i + 16 <= dim; i += 16) {
-    const __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
-    const __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8));
-    s0 = _mm256_fmadd_ps(d0, d0, s0);
-    s1 = _mm256_fmadd_ps(d1, d1, s1);
-  }
-  if (i + 8 <= dim) {
-    const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
-    s0 = _mm256_fmadd_ps(d, d, s0);
+    s0 = termAvx2<kL2>(a + i, b + i, s0);
     i += 8;
   }
   float sum = horizontalSum(_mm256_add_ps(s0, s1));
-  for (; i < dim; i++) sum += (a[i] - b[i]) * (a[i] - b[i]);
-  return sum;
+  for (; i < dim; i++) sum += kL2 ? (a[i] - b[i]) * (a[i] - b[i]) : a[i] * b[i];
+  return kL2 ? sum : 1.0f - sum;
 }
 
 #endif
@@ -150,8 +126,8 @@ inline std::vector<std::string> supportedLevels() {
 inline std::unique_ptr<hnswlib::SpaceInterface<float>> makeSpace(const std::string& space, size_t dim, const std::string& level) {
   const bool ip = space == "ip";
 #if defined(__x86_64__)
-  if (level == "avx512") return std::make_unique<KernelSpace>(dim, ip ? ipDistanceAvx512 : l2DistanceAvx512);
-  if (level == "avx2") return std::make_unique<KernelSpace>(dim, ip ? ipDistanceAvx2 : l2DistanceAvx2);
+  if (level == "avx512") return std::make_unique<KernelSpace>(dim, ip ? distanceAvx512<false> : distanceAvx512<true>);
+  if (level == "avx2") return std::make_unique<KernelSpace>(dim, ip ? distanceAvx2<false> : distanceAvx2<true>);
 #endif
   if (ip) return std::make_unique<hnswlib::InnerProductSpace>(dim);
   return std::make_unique<hnswlib::L2Space>(dim);
