@@ -6,3 +6,4 @@ export * from './metrics';
 export * from './periodic-task';
 export * from './timeout';
 export * from './serve-first';
+export * from './raw-json';

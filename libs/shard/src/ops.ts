@@ -49,6 +49,11 @@ export interface ShardOps {
 export type ShardOp = keyof ShardOps;
 export type ShardOpArgs<K extends ShardOp> = ShardOps[K]['args'];
 export type ShardOpResult<K extends ShardOp> = ShardOps[K]['result'];
+/** The ops whose result is a list: a node answers them as NDJSON, an element a line, when asked (`Accept: application/x-ndjson`). */
+export type ListOp = { [K in ShardOp]: ShardOpResult<K> extends unknown[] ? K : never }[ShardOp];
+
+/** The media type of a node's NDJSON answer to a list op. */
+export const NDJSON = 'application/x-ndjson';
 
 export const SHARD_OPS: readonly ShardOp[] = [
   'listCollections',

@@ -40,6 +40,27 @@ describe('postJson (the api → node call)', () => {
     }
   });
 
+  it('with lines, asks for NDJSON and hands each line over as text; a JSON reply still parses', async () => {
+    const accepts: (string | undefined)[] = [];
+    const node = await nodeServer((req, res) => {
+      accepts.push(req.headers.accept);
+      if (req.url === '/json') return res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"code":"bad_request"}}');
+      res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+      if (req.url === '/none') return res.end();
+      res.write('[{"id":1,"payload":{"t":"é\\\\n"}}]\n[');
+      setTimeout(() => res.end(']\n{"x":2}'), 10); // chunked, split inside a line
+    });
+    try {
+      expect(await postJson(`${node.url}/lines`, 'tok', {}, 1000, true)).toEqual({ status: 200, body: {}, lines: ['[{"id":1,"payload":{"t":"é\\\\n"}}]', '[]', '{"x":2}'] });
+      expect(await postJson(`${node.url}/none`, 'tok', {}, 1000, true)).toEqual({ status: 200, body: {}, lines: [] });
+      expect(await postJson(`${node.url}/json`, 'tok', {}, 1000, true)).toEqual({ status: 400, body: { error: { code: 'bad_request' } } });
+      await postJson(`${node.url}/json`, 'tok', {}, 1000);
+      expect(accepts).toEqual(['application/x-ndjson', 'application/x-ndjson', 'application/x-ndjson', undefined]);
+    } finally {
+      await node.close();
+    }
+  });
+
   it('answers {} for a body that is not JSON, so the caller reports the status', async () => {
     const node = await nodeServer((_req, res) => res.writeHead(502).end('bad gateway'));
     try {

@@ -1,5 +1,6 @@
+import { RawJson } from '@hivehub/common';
 import type { Tenant } from '@hivehub/db';
-import type { ShardOp, ShardOpArgs, ShardOpResult } from '@hivehub/shard';
+import type { ListOp, ShardOp, ShardOpArgs, ShardOpResult } from '@hivehub/shard';
 
 /**
  * What the Qdrant routes need from the data plane: one shard operation for one
@@ -9,4 +10,14 @@ import type { ShardOp, ShardOpArgs, ShardOpResult } from '@hivehub/shard';
  */
 export abstract class DataPlane {
   abstract call<K extends ShardOp>(tenant: Tenant, op: K, args: ShardOpArgs<K>): Promise<ShardOpResult<K>>;
+
+  /**
+   * `call` for an op whose result is a list, each element as JSON text, for the caller to
+   * pass on without parsing it and printing it again. This default prints what `call`
+   * answers; DataPlaneClient has the node print it.
+   */
+  async callForJson<K extends ListOp>(tenant: Tenant, op: K, args: ShardOpArgs<K>): Promise<RawJson[]> {
+    const result = (await this.call(tenant, op, args)) as unknown[];
+    return result.map((element) => new RawJson(JSON.stringify(element)));
+  }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DomainError, serveFirst, type HotRoute } from '@hivehub/common';
+import { DomainError, serveFirst, stringifyWithRaw, type HotRoute } from '@hivehub/common';
 import { authenticateTenant } from '../auth/tenant-auth.guard';
 import { TenantAuthService } from '../auth/tenant-auth.service';
 import { bodyTooLarge } from '../http/error.filter';
@@ -120,8 +120,9 @@ function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   });
 }
 
+/** The body as JSON; the service's RawJson (the node's printed points) go in as they are. */
 function reply(res: ServerResponse, status: number, body: unknown): void {
-  const data = JSON.stringify(body);
+  const data = stringifyWithRaw(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(data) });
   res.end(data);
 }

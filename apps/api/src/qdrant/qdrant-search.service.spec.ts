@@ -1,3 +1,4 @@
+import { stringifyWithRaw } from '@hivehub/common';
 import type { Tenant } from '@hivehub/db';
 import { packVector, requestVector, type ShardOp, type ShardOpArgs } from '@hivehub/shard';
 import { DataPlane } from './data-plane.port';
@@ -30,7 +31,7 @@ describe('Query API over search and scroll', () => {
       searches: [{ query: [7] }, { limit: 2, offset: 3, with_payload: true }, { query: { nearest: [8] }, limit: 1 }],
     });
     const result = await new QdrantSearchService(dataPlane).queryBatch(tenant, 'docs', plans);
-    expect(result).toEqual([
+    expect(JSON.parse(stringifyWithRaw(result))).toEqual([
       { points: [{ id: 7, version: 3, score: 0.9 }] },
       { points: [{ id: 4, version: 0, score: 1, payload: { n: 4 } }, { id: 5, version: 0, score: 1, payload: { n: 5 } }] },
       { points: [{ id: 8, version: 3, score: 0.9 }] },

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { RawJson } from '@hivehub/common';
 import type { Tenant } from '@hivehub/db';
-import { packVector, type ScoredPoint, type SearchRequest } from '@hivehub/shard';
+import { packVector, type SearchRequest } from '@hivehub/shard';
 import { DataPlane } from './data-plane.port';
 import { SearchLanes } from './search-lanes';
 import { scrolledAsScored } from './qdrant-views';
@@ -12,7 +13,9 @@ import type { QueryPlan } from './schemas/search.schema';
  * vectors travel to the node packed (PackedVector): printing and parsing them as JSON
  * numbers again cost more than the search at 768 dimensions. Searches go through
  * SearchLanes, which joins a tenant's concurrent searches of a collection into one
- * node call.
+ * node call. Points come back as the JSON text the node printed (RawJson, one per
+ * search's list), which the route writes into its answer as it is: the api does not
+ * parse the node's results only to print them again.
  */
 @Injectable()
 export class QdrantSearchService {
@@ -22,24 +25,24 @@ export class QdrantSearchService {
     this.lanes = new SearchLanes(dataPlane);
   }
 
-  async search(tenant: Tenant, collection: string, request: SearchRequest): Promise<ScoredPoint[]> {
+  async search(tenant: Tenant, collection: string, request: SearchRequest): Promise<RawJson> {
     const [points] = await this.searchBatch(tenant, collection, [request]);
     return points;
   }
 
-  searchBatch(tenant: Tenant, collection: string, requests: SearchRequest[]): Promise<ScoredPoint[][]> {
+  searchBatch(tenant: Tenant, collection: string, requests: SearchRequest[]): Promise<RawJson[]> {
     assertCouldExist(collection);
     if (requests.length === 0) return Promise.resolve([]);
     return this.lanes.search(tenant, collection, requests.map(packed));
   }
 
-  async query(tenant: Tenant, collection: string, plan: QueryPlan): Promise<{ points: ScoredPoint[] }> {
+  async query(tenant: Tenant, collection: string, plan: QueryPlan): Promise<{ points: RawJson }> {
     const [points] = await this.queryBatch(tenant, collection, [plan]);
     return points;
   }
 
   /** Nearest queries go to the node as one search batch; queries without a vector are scrolls. */
-  async queryBatch(tenant: Tenant, collection: string, plans: QueryPlan[]): Promise<{ points: ScoredPoint[] }[]> {
+  async queryBatch(tenant: Tenant, collection: string, plans: QueryPlan[]): Promise<{ points: RawJson }[]> {
     assertCouldExist(collection);
     const nearest = plans.flatMap((p) => (p.kind === 'nearest' ? [packed(p.request)] : []));
     const [searched, scrolled] = await Promise.all([
@@ -49,7 +52,7 @@ export class QdrantSearchService {
           p.kind === 'scroll'
             ? this.dataPlane
                 .call(tenant, 'scroll', { collection, request: p.request })
-                .then(({ points }) => scrolledAsScored(points.slice(p.offset, p.offset + p.limit)))
+                .then(({ points }) => new RawJson(JSON.stringify(scrolledAsScored(points.slice(p.offset, p.offset + p.limit)))))
             : null,
         ),
       ),

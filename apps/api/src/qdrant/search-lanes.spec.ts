@@ -1,4 +1,4 @@
-import { DomainError } from '@hivehub/common';
+import { DomainError, type RawJson } from '@hivehub/common';
 import type { Tenant } from '@hivehub/db';
 import type { ScoredPoint, SearchRequest, ShardOp, ShardOpArgs } from '@hivehub/shard';
 import { DataPlane } from './data-plane.port';
@@ -44,7 +44,7 @@ class HeldDataPlane extends DataPlane {
 const settle = () => new Promise((r) => setImmediate(r));
 const tenant = (id: string) => ({ id }) as Tenant;
 const req = (v: number): SearchRequest => ({ vector: [v], limit: 1 }) as SearchRequest;
-const ids = (results: ScoredPoint[][]) => results.map((points) => points.map((p) => p.id));
+const ids = (results: RawJson[]) => results.map((points) => (JSON.parse(points.text) as ScoredPoint[]).map((p) => p.id));
 
 describe('SearchLanes', () => {
   it('sends a lone search at once', async () => {

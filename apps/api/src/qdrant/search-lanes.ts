@@ -1,6 +1,6 @@
-import { DomainError } from '@hivehub/common';
+import { DomainError, type RawJson } from '@hivehub/common';
 import type { Tenant } from '@hivehub/db';
-import type { ScoredPoint, SearchRequest } from '@hivehub/shard';
+import type { SearchRequest } from '@hivehub/shard';
 import { DataPlane } from './data-plane.port';
 
 /** Node calls a lane keeps outstanding: one being searched while the next one travels. */
@@ -11,7 +11,7 @@ export const LANE_BATCH = 64;
 interface Waiting {
   tenant: Tenant;
   requests: SearchRequest[];
-  resolve: (results: ScoredPoint[][]) => void;
+  resolve: (results: RawJson[]) => void;
   reject: (err: unknown) => void;
 }
 
@@ -28,18 +28,19 @@ interface Lane {
  * which costs more CPU than a search at 128 dimensions. Each caller gets exactly what
  * its own call would have given: its own results, or, when one caller's search is bad
  * (a wrong dimension only the node can see), each caller's searches are sent again
- * alone so the error reaches only the caller it belongs to.
+ * alone so the error reaches only the caller it belongs to. Results stay the JSON text
+ * the node printed (each search's list of points), for the route to pass on.
  */
 export class SearchLanes {
   private readonly lanes = new Map<string, Lane>();
 
   constructor(private readonly dataPlane: DataPlane) {}
 
-  search(tenant: Tenant, collection: string, requests: SearchRequest[]): Promise<ScoredPoint[][]> {
+  search(tenant: Tenant, collection: string, requests: SearchRequest[]): Promise<RawJson[]> {
     const key = `${tenant.id}/${collection}`;
     let lane = this.lanes.get(key);
     if (!lane) this.lanes.set(key, (lane = { calls: 0, waiting: [] }));
-    const done = new Promise<ScoredPoint[][]>((resolve, reject) => lane.waiting.push({ tenant, requests, resolve, reject }));
+    const done = new Promise<RawJson[]>((resolve, reject) => lane.waiting.push({ tenant, requests, resolve, reject }));
     this.pump(key, lane, collection);
     return done;
   }
@@ -59,7 +60,7 @@ export class SearchLanes {
   private async send(collection: string, group: Waiting[]): Promise<void> {
     const requests = group.length === 1 ? group[0].requests : group.flatMap((w) => w.requests);
     try {
-      const results = await this.dataPlane.call(group[0].tenant, 'searchBatch', { collection, requests });
+      const results = await this.dataPlane.callForJson(group[0].tenant, 'searchBatch', { collection, requests });
       let at = 0;
       for (const w of group) {
         w.resolve(results.slice(at, at + w.requests.length));
@@ -70,7 +71,7 @@ export class SearchLanes {
         for (const w of group) w.reject(err);
         return;
       }
-      await Promise.all(group.map((w) => this.dataPlane.call(w.tenant, 'searchBatch', { collection, requests: w.requests }).then(w.resolve, w.reject)));
+      await Promise.all(group.map((w) => this.dataPlane.callForJson(w.tenant, 'searchBatch', { collection, requests: w.requests }).then(w.resolve, w.reject)));
     }
   }
 }

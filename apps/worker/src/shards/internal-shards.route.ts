@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Histogram, Registry } from 'prom-client';
 import type { HotRoute } from '@hivehub/common';
-import { isShardOp, ShardError, type ShardErrorCode } from '@hivehub/shard';
+import { isShardOp, NDJSON, ShardError, type ShardErrorCode } from '@hivehub/shard';
 import { NodeToken } from './node-token';
 import { ShardHost } from './shard-host.service';
 
@@ -33,9 +33,11 @@ class RouteError extends Error {
 /**
  * The node's internal data API, `POST /internal/shards/{tenantId}/ops/{op}` with the
  * op's args as body (libs/shard/src/ops.ts); answers `{ result }` or
- * `{ error: { code, message } }`. Every tenant request crosses it, so it is served on
- * node:http directly, ahead of Nest (see main.ts): Express + Nest cost about three
- * times the CPU of the search itself per call.
+ * `{ error: { code, message } }`. A list result is answered as NDJSON instead, an
+ * element's JSON a line, when the request accepts `application/x-ndjson`: the api
+ * passes search results on to its client without parsing them. Every tenant request
+ * crosses this route, so it is served on node:http directly, ahead of Nest (see
+ * main.ts): Express + Nest cost about three times the CPU of the search itself per call.
  */
 @Injectable()
 export class InternalShardsRoute implements HotRoute {
@@ -63,13 +65,13 @@ export class InternalShardsRoute implements HotRoute {
   serve(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
     const match = ROUTE.exec(req.url ?? '');
-    const done = (status: number, body: unknown) => {
-      reply(res, status, body);
+    const done = (status: number, body: unknown, write = reply) => {
+      write(res, status, body);
       const op = match && isShardOp(match[2]) ? match[2] : 'unknown';
       this.durations.observe({ op, status: String(status) }, (performance.now() - started) / 1000);
     };
     this.run(req, match).then(
-      (result) => done(200, { result }),
+      (result) => (Array.isArray(result) && asksForLines(req) ? done(200, result, replyLines) : done(200, { result })),
       (err: unknown) => {
         if (err instanceof RouteError) return done(err.status, { error: { code: err.code, message: err.message } });
         if (err instanceof ShardError) return done(STATUS_BY_CODE[err.code], { error: { code: err.code, message: err.message } });
@@ -113,6 +115,17 @@ function readJson(req: IncomingMessage): Promise<unknown> {
       }
     });
   });
+}
+
+function asksForLines(req: IncomingMessage): boolean {
+  return req.headers.accept?.split(',').some((type) => type.split(';')[0].trim() === NDJSON) ?? false;
+}
+
+/** A list, an element a line: JSON text never holds a raw newline. */
+function replyLines(res: ServerResponse, status: number, list: unknown): void {
+  const data = (list as unknown[]).map((element) => JSON.stringify(element) ?? 'null').join('\n');
+  res.writeHead(status, { 'content-type': NDJSON, 'content-length': Buffer.byteLength(data) });
+  res.end(data);
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
