@@ -26,4 +26,9 @@ describe('stringifyWithRaw', () => {
   it('writes undefined at the top as null, as a reply body must be something', () => {
     expect(stringifyWithRaw(undefined)).toBe('null');
   });
+
+  it('prints a value as RawJson, null where JSON.stringify prints nothing', () => {
+    expect(RawJson.of({ id: 1, skipped: undefined }).text).toBe('{"id":1}');
+    expect([undefined, () => 1].map((v) => RawJson.of(v).text)).toEqual(['null', 'null']);
+  });
 });

@@ -4,6 +4,11 @@
  */
 export class RawJson {
   constructor(readonly text: string) {}
+
+  /** `value` printed as JSON (`null` where JSON.stringify prints nothing, as it does inside a list). */
+  static of(value: unknown): RawJson {
+    return new RawJson(JSON.stringify(value) ?? 'null');
+  }
 }
 
 /**

@@ -40,7 +40,7 @@ export class DataPlaneClient implements OnModuleInit {
   async callForJson<K extends ListOp>(tenant: Tenant, op: K, args: ShardOpArgs<K>): Promise<RawJson[]> {
     const res = await this.answer(tenant, op, args, true);
     if (res.lines) return res.lines.map((line) => new RawJson(line));
-    return ((res.body as { result: unknown[] }).result ?? []).map((element) => new RawJson(JSON.stringify(element)));
+    return ((res.body as { result: unknown[] }).result ?? []).map(RawJson.of);
   }
 
   /** The node's 200 reply to the op, or its error as a DomainError. */

@@ -18,6 +18,6 @@ export abstract class DataPlane {
    */
   async callForJson<K extends ListOp>(tenant: Tenant, op: K, args: ShardOpArgs<K>): Promise<RawJson[]> {
     const result = (await this.call(tenant, op, args)) as unknown[];
-    return result.map((element) => new RawJson(JSON.stringify(element)));
+    return result.map(RawJson.of);
   }
 }

@@ -52,7 +52,7 @@ export class QdrantSearchService {
           p.kind === 'scroll'
             ? this.dataPlane
                 .call(tenant, 'scroll', { collection, request: p.request })
-                .then(({ points }) => new RawJson(JSON.stringify(scrolledAsScored(points.slice(p.offset, p.offset + p.limit)))))
+                .then(({ points }) => RawJson.of(scrolledAsScored(points.slice(p.offset, p.offset + p.limit))))
             : null,
         ),
       ),

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Histogram, Registry } from 'prom-client';
-import type { HotRoute } from '@hivehub/common';
+import { RawJson, type HotRoute } from '@hivehub/common';
 import { isShardOp, NDJSON, ShardError, type ShardErrorCode } from '@hivehub/shard';
 import { NodeToken } from './node-token';
 import { ShardHost } from './shard-host.service';
@@ -123,7 +123,7 @@ function asksForLines(req: IncomingMessage): boolean {
 
 /** A list, an element a line: JSON text never holds a raw newline. */
 function replyLines(res: ServerResponse, status: number, list: unknown): void {
-  const data = (list as unknown[]).map((element) => JSON.stringify(element) ?? 'null').join('\n');
+  const data = (list as unknown[]).map((element) => RawJson.of(element).text).join('\n');
   res.writeHead(status, { 'content-type': NDJSON, 'content-length': Buffer.byteLength(data) });
   res.end(data);
 }
